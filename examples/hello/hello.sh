@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "hello world"
+echo "running in the ${environment:-unknown} environment"

@@ -1,0 +1,75 @@
+/*
+ * cmd.h - the command table and what every command receives.
+ *
+ * Adding a command: write cmd_<name>.c with a `const struct cmd_entry
+ * cmd_<name>_entry` (name, summary, usage with its options, exec), declare
+ * it below and list it in cmd_table[] in cmd.c. main.c parses the global
+ * options, then calls exec with the command's own argv (argv[0] is the
+ * command name), ready for getopt_long.
+ */
+#ifndef BERTH_CMD_H
+#define BERTH_CMD_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "strv.h"
+
+/* Exit statuses, documented in berth(1). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,
+	EXIT_DRIFT = 2, /* `plan`: something would change */
+	EXIT_USAGE = 125,
+	EXIT_INTERRUPTED = 130,
+};
+
+/* Global options, from the command line and then the environment. */
+struct globals {
+	struct strv files;     /* -f, repeatable ("-" is stdin) */
+	char *project_name;    /* -p */
+	char *project_dir;     /* --project-directory */
+	struct strv env_files; /* --env-file, repeatable */
+	struct strv profiles;  /* --profile, repeatable */
+	char *ansi;            /* never|always|auto */
+	char *progress;        /* auto|tty|plain|json|quiet */
+	int parallel;          /* --parallel; -1 = unlimited */
+	bool dry_run;
+	bool compatibility;
+	bool debug;
+};
+
+struct cmd_entry {
+	const char *name;
+	const char *summary; /* one line for `berth --help` */
+	const char *usage;   /* full help: synopsis, then options */
+	int (*exec)(struct globals *g, int argc, char **argv);
+	bool hidden;
+};
+
+extern const struct cmd_entry *const cmd_table[];
+
+const struct cmd_entry *cmd_find(const char *name);
+/* Print e's usage to stdout (--help) and return 0. */
+int cmd_help(const struct cmd_entry *e);
+/* Print e's usage and msg to stderr; return EXIT_USAGE. */
+int cmd_usage_error(const struct cmd_entry *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/*
+ * getopt_long over a command's argv with "--help" handled. Returns the
+ * option character, -1 at the end, or a negative CMD_* code after printing
+ * usage (see cmd_getopt_done).
+ */
+/* Every command lists this in its long options. */
+#define CMD_OPT_HELP { "help", no_argument, NULL, 'h' + 256 }
+int cmd_getopt(const struct cmd_entry *e, int argc, char **argv,
+	       const char *shortopts, const struct option *longopts);
+#define CMD_HELP_SHOWN (-100)
+#define CMD_BAD_OPTION (-101)
+/* The exit status for a negative cmd_getopt result. */
+int cmd_getopt_exit(int r);
+
+extern const struct cmd_entry cmd_version_entry;
+extern const struct cmd_entry cmd_help_entry;
+
+#endif

@@ -1,0 +1,156 @@
+# lib.sh - helpers for integration tests: the real berth binary against the
+# real dockerd. Source it first thing in a tNNNN-*.sh script:
+#
+#   . "$(dirname "$0")/lib.sh"
+#   test_project            # unique project name in $P, scratch dir in $T
+#   expect "berth up works" berth -p "$P" up -d
+#   test_done
+#
+# Every check prints "ok" or "FAIL" with its description; test_done exits
+# non-zero when anything failed. Tests remove only what carries their own
+# project label, on exit, whatever happened.
+
+set -u
+BERTH=${BERTH:?BERTH must point at the berth binary}
+SRC=${BERTH_SOURCE_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+TEST_IMAGE=berth-test/busybox:latest
+_fails=0
+_checks=0
+P=
+T=
+
+berth() { "$BERTH" "$@"; }
+
+_report() {
+	_checks=$((_checks + 1))
+	if [ "$1" = ok ]; then
+		echo "ok   $2"
+	else
+		_fails=$((_fails + 1))
+		echo "FAIL $2"
+	fi
+}
+
+# expect DESC CMD...: CMD succeeds. Output is kept in $OUT (stdout+stderr).
+expect() {
+	local desc=$1
+	shift
+	if OUT=$("$@" 2>&1); then
+		_report ok "$desc"
+	else
+		_report fail "$desc (exit $?)"
+		printf '%s\n' "$OUT" | sed 's/^/    | /'
+	fi
+}
+
+# expect_fail DESC CMD...: CMD fails (non-zero). Output in $OUT, status $RC.
+expect_fail() {
+	local desc=$1
+	shift
+	if OUT=$("$@" 2>&1); then
+		RC=0
+		_report fail "$desc (succeeded, should have failed)"
+		printf '%s\n' "$OUT" | sed 's/^/    | /'
+	else
+		RC=$?
+		_report ok "$desc"
+	fi
+}
+
+# check DESC CONDITION...: a test(1)-style or any command condition.
+check() {
+	local desc=$1
+	shift
+	if "$@" >/dev/null 2>&1; then
+		_report ok "$desc"
+	else
+		_report fail "$desc"
+	fi
+}
+
+# check_eq DESC GOT WANT
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		_report ok "$1"
+	else
+		_report fail "$1"
+		printf '    got:  %s\n    want: %s\n' "$2" "$3"
+	fi
+}
+
+# check_contains DESC HAYSTACK NEEDLE
+check_contains() {
+	case $2 in
+	*"$3"*) _report ok "$1" ;;
+	*)
+		_report fail "$1"
+		printf '    missing: %s\n    in:\n' "$3"
+		printf '%s\n' "$2" | sed 's/^/    | /'
+		;;
+	esac
+}
+
+# check_not_contains DESC HAYSTACK NEEDLE
+check_not_contains() {
+	case $2 in
+	*"$3"*)
+		_report fail "$1"
+		printf '    unexpected: %s\n' "$3"
+		;;
+	*) _report ok "$1" ;;
+	esac
+}
+
+engine_curl() {
+	curl -sf --unix-socket "${DOCKER_SOCK:-/var/run/docker.sock}" "$@"
+}
+
+# The engine must answer: integration tests never skip silently.
+require_engine() {
+	if ! engine_curl http://localhost/_ping >/dev/null; then
+		echo "FAIL no Docker engine answers on ${DOCKER_SOCK:-/var/run/docker.sock}"
+		echo "     start dockerd (tools/setup.sh does) and run again"
+		exit 1
+	fi
+}
+
+# Build berth-test/busybox once: FROM scratch plus Debian's busybox-static.
+ensure_test_image() {
+	docker image inspect "$TEST_IMAGE" >/dev/null 2>&1 && return 0
+	(
+		flock 9
+		docker image inspect "$TEST_IMAGE" >/dev/null 2>&1 && exit 0
+		"$SRC/tools/build-test-image.sh"
+	) 9>/tmp/berth-test-image.lock
+}
+
+_cleanup() {
+	local rc=$?
+	if [ -n "$P" ]; then
+		docker ps -aq --filter "label=com.docker.compose.project=$P" |
+			xargs -r docker rm -f -v >/dev/null 2>&1
+		docker network ls -q --filter "label=com.docker.compose.project=$P" |
+			xargs -r docker network rm >/dev/null 2>&1
+		docker volume ls -q --filter "label=com.docker.compose.project=$P" |
+			xargs -r docker volume rm -f >/dev/null 2>&1
+	fi
+	[ -n "$T" ] && rm -rf "$T"
+	exit "$rc"
+}
+
+# test_project: a project name no other test uses, and a scratch directory.
+test_project() {
+	require_engine
+	ensure_test_image
+	P="bt$$-$(basename "$0" .sh | tr -cd 'a-z0-9' | cut -c1-20)"
+	T=$(mktemp -d "/tmp/berth-$P.XXXXXX")
+	trap _cleanup EXIT
+	trap 'exit 130' INT TERM
+}
+
+test_done() {
+	echo "# $_checks checks, $_fails failed"
+	[ "$_checks" -gt 0 ] || { echo "FAIL no checks ran"; exit 1; }
+	[ "$_fails" -eq 0 ]
+	exit $?
+}

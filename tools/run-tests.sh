@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# run-tests.sh - set up (tools/setup.sh) and run the whole test suite:
+#   1. unit and integration tests (meson test) against the real dockerd;
+#   2. the unit tests again under AddressSanitizer and UBSan (gcc);
+#   3. the loader fuzzer for a bounded time, when one is built.
+# Ends with one line "N passed, N failed" and exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+tools/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+results=()
+status=0
+
+# 1. Everything against the real engine.
+meson test -C build --print-errorlogs --num-processes 2 || status=1
+results+=(build/meson-logs/testlog.json)
+
+# 2. Sanitizers over the unit tests.
+if [ ! -f build-asan/build.ninja ]; then
+	CC=gcc meson setup build-asan -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dintegration=false >/dev/null
+fi
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+ninja -C build-asan >/dev/null &&
+	meson test -C build-asan --suite unit --print-errorlogs || status=1
+results+=(build-asan/meson-logs/testlog.json)
+
+# 3. Fuzzing, when the fuzz target exists.
+if [ -x tools/fuzz.sh ]; then
+	tools/fuzz.sh || status=1
+	[ -f build-fuzz/fuzz-result.json ] && results+=(build-fuzz/fuzz-result.json)
+fi
+
+python3 - "${results[@]}" <<'PY' || status=1
+import json, sys
+passed = failed = skipped = 0
+for path in sys.argv[1:]:
+    try:
+        lines = open(path).read().splitlines()
+    except OSError:
+        failed += 1
+        continue
+    for line in lines:
+        if not line.strip():
+            continue
+        r = json.loads(line).get("result")
+        if r in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif r == "SKIP":
+            skipped += 1
+        else:
+            failed += 1
+if passed == 0:
+    failed += 1
+print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
+sys.exit(1 if failed else 0)
+PY
+exit $status
