@@ -1,0 +1,49 @@
+/*
+ * pos.h - where each node of a loaded compose tree came from.
+ *
+ * The loader keeps compose files as jansson trees (json_t). Jansson has no
+ * room for metadata, so positions live in a side table keyed by node
+ * address: yaml_load records file, line and column for every node it makes,
+ * and any pass that replaces a node (interpolation, normalisation, merge)
+ * copies the position to the new node with pos_copy. Messages then say
+ * "compose.yaml:12:7: services.web.ports[1]: invalid port ...".
+ *
+ * File names are interned: a struct pos's file lives until pos_reset.
+ */
+#ifndef BERTH_POS_H
+#define BERTH_POS_H
+
+#include <jansson.h>
+
+struct pos {
+	const char *file;
+	int line; /* 1-based */
+	int col;  /* 1-based */
+};
+
+/* Intern a file name; the returned string lives until pos_reset. */
+const char *pos_intern(const char *file);
+void pos_set(const json_t *node, const char *file, int line, int col);
+/* The position of node, or NULL when unknown. */
+const struct pos *pos_get(const json_t *node);
+/* Give dst the position of src (no-op when src has none). */
+void pos_copy(const json_t *dst, const json_t *src);
+/* Forget every position and interned name (tests, fuzzing). */
+void pos_reset(void);
+
+/*
+ * Diagnostics for compose files: one line each,
+ *   FILE:LINE:COL: KEYPATH: MESSAGE
+ * with the position of node (or of the nearest node given), and a count,
+ * so a pass can report every problem before failing. keypath may be NULL.
+ * Returns -1.
+ */
+int diag_error(const json_t *node, const char *keypath, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void diag_warning(const json_t *node, const char *keypath, const char *fmt,
+		  ...) __attribute__((format(printf, 3, 4)));
+/* How many diag_error calls since the last diag_reset. */
+int diag_count(void);
+void diag_reset(void);
+
+#endif
