@@ -89,6 +89,19 @@ pos_set(const json_t *node, const char *file, int line, int col)
 	s->pos.file = file;
 	s->pos.line = line;
 	s->pos.col = col;
+	s->pos.flags = 0;
+}
+
+void
+pos_set_flags(const json_t *node, unsigned flags)
+{
+	struct slot *s;
+
+	if (node == NULL || nslots == 0)
+		return;
+	s = find(node);
+	if (s->key)
+		s->pos.flags = flags;
 }
 
 const struct pos *
@@ -110,6 +123,7 @@ pos_copy(const json_t *dst, const json_t *src)
 	if (p && dst != src) {
 		struct pos copy = *p; /* pos_set may move the table */
 		pos_set(dst, copy.file, copy.line, copy.col);
+		pos_set_flags(dst, copy.flags);
 	}
 }
 

@@ -15,18 +15,28 @@
 
 #include <jansson.h>
 
+/* YAML facts that later passes need, carried with the position. */
+enum pos_flag {
+	POS_TAG_RESET = 1,    /* !reset: clear what earlier files set */
+	POS_TAG_OVERRIDE = 2, /* !override: replace instead of merging */
+	POS_QUOTED = 4,       /* the scalar was quoted: always a string */
+};
+
 struct pos {
 	const char *file;
-	int line; /* 1-based */
-	int col;  /* 1-based */
+	int line;      /* 1-based */
+	int col;       /* 1-based */
+	unsigned flags; /* enum pos_flag */
 };
 
 /* Intern a file name; the returned string lives until pos_reset. */
 const char *pos_intern(const char *file);
 void pos_set(const json_t *node, const char *file, int line, int col);
+/* Set flags on a node that has a position (no-op otherwise). */
+void pos_set_flags(const json_t *node, unsigned flags);
 /* The position of node, or NULL when unknown. */
 const struct pos *pos_get(const json_t *node);
-/* Give dst the position of src (no-op when src has none). */
+/* Give dst the position and flags of src (no-op when src has none). */
 void pos_copy(const json_t *dst, const json_t *src);
 /* Forget every position and interned name (tests, fuzzing). */
 void pos_reset(void);
