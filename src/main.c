@@ -252,6 +252,34 @@ usage:
 	return -1;
 }
 
+/*
+ * Installed as ~/.docker/cli-plugins/docker-compose, berth answers the
+ * Docker CLI's plugin protocol: `docker-compose docker-cli-plugin-metadata`
+ * asks who we are, and `docker compose ARGS` runs `docker-compose compose
+ * ARGS`. Returns true when the metadata call was answered.
+ */
+static bool
+plugin_protocol(int *argc, char ***argv)
+{
+	if (*argc < 2)
+		return false;
+	if (strcmp((*argv)[1], "docker-cli-plugin-metadata") == 0) {
+		printf("{\"SchemaVersion\":\"0.1.0\",\"Vendor\":\"berth\","
+		       "\"Version\":\"%s\",\"ShortDescription\":"
+		       "\"Docker Compose (berth)\",\"URL\":\"\"}\n",
+		       BERTH_VERSION);
+		return true;
+	}
+	/* The CLI passes its own name for the plugin as the first word. */
+	if (strcmp((*argv)[1], "compose") == 0 &&
+	    getenv("DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND") != NULL) {
+		(*argv)[1] = (*argv)[0];
+		(*argc)--;
+		(*argv)++;
+	}
+	return false;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -261,6 +289,8 @@ main(int argc, char **argv)
 	const struct cmd_entry *e;
 	int status = EXIT_FAIL, idx;
 
+	if (plugin_protocol(&argc, &argv))
+		return EXIT_OK;
 	idx = parse_globals(&g, argc, argv, &status);
 	if (idx < 0)
 		goto done;
