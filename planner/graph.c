@@ -85,8 +85,8 @@ visit(struct walk *w, size_t v)
 }
 
 int
-graph_order(const struct graph *g, size_t *order, size_t *level,
-	    size_t **cycle, size_t *cycle_len)
+graph_order(const struct graph *g, size_t *order, size_t *level, size_t **cycle,
+	    size_t *cycle_len)
 {
 	struct walk w = { .g = g };
 	int ret = 0;

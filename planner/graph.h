@@ -14,8 +14,8 @@
 
 struct graph {
 	size_t n;
-	size_t *ndeps;  /* per node: how many dependencies */
-	size_t **deps;  /* per node: the nodes it depends on */
+	size_t *ndeps; /* per node: how many dependencies */
+	size_t **deps; /* per node: the nodes it depends on */
 	size_t *capdeps;
 };
 

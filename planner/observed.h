@@ -18,22 +18,26 @@
 #include <jansson.h>
 
 struct obs_container {
-	char *id, *name;   /* name without the leading '/' */
-	char *service;     /* com.docker.compose.service */
-	int number;        /* container-number, 0 if none */
-	bool oneoff;       /* oneoff == "True" */
-	char *state;       /* created|running|paused|restarting|removing|exited|dead */
-	char *status;      /* human status text from the list ("Up 3 seconds") */
-	char *health;      /* healthy|unhealthy|starting or NULL (from status/inspect) */
+	char *id, *name; /* name without the leading '/' */
+	char *service;	 /* com.docker.compose.service */
+	int number;	 /* container-number, 0 if none */
+	bool oneoff;	 /* oneoff == "True" */
+	char *state;  /* created|running|paused|restarting|removing|exited|dead
+		       */
+	char *status; /* human status text from the list ("Up 3 seconds") */
+	char *health; /* healthy|unhealthy|starting or NULL (from
+			 status/inspect) */
 	char *config_hash; /* com.docker.compose.config-hash or NULL */
-	bool berth_hash;   /* dev.berth.config-hash present: berth computed the hash */
-	char *image;       /* image reference as given at create */
-	char *image_id;    /* sha256:... */
-	char *replace;     /* com.docker.compose.replace or NULL */
+	bool berth_hash;   /* dev.berth.config-hash present: berth computed the
+			      hash */
+	char *image;	   /* image reference as given at create */
+	char *image_id;	   /* sha256:... */
+	char *replace;	   /* com.docker.compose.replace or NULL */
 	long long created; /* unix time */
-	json_t *labels;    /* all labels (owned) */
-	json_t *ports;     /* Ports array from the list (owned) */
-	json_t *raw;       /* the list entry (owned) */
+	json_t *labels;	   /* all labels (owned) */
+	json_t *ports;	   /* Ports array from the list (owned) */
+	json_t *raw;	   /* the list entry (owned) */
+	json_t *inspect;   /* GET /containers/{id}/json, when fetched (owned) */
 };
 
 struct obs_network {
@@ -77,10 +81,15 @@ void observed_add_containers(struct observed *o, const json_t *list);
 void observed_add_networks(struct observed *o, const json_t *list);
 void observed_add_volumes(struct observed *o, const json_t *list);
 
-/* The network or volume whose compose key (or name) is key, or NULL. */
-const struct obs_network *observed_network(const struct observed *o,
-					   const char *name);
-const struct obs_volume *observed_volume(const struct observed *o,
-					 const char *name);
+/* The network or volume with this engine name, or NULL. */
+const struct obs_network *
+observed_network(const struct observed *o, const char *name);
+const struct obs_volume *
+observed_volume(const struct observed *o, const char *name);
+/* The container with this id or name, or NULL. */
+const struct obs_container *
+observed_container(const struct observed *o, const char *id_or_name);
+/* Keep inspect (a new reference is taken) on the container with id. */
+void observed_set_inspect(struct observed *o, const char *id, json_t *inspect);
 
 #endif

@@ -31,9 +31,9 @@ struct globals {
 	char *project_dir;     /* --project-directory */
 	struct strv env_files; /* --env-file, repeatable */
 	struct strv profiles;  /* --profile, repeatable */
-	char *ansi;            /* never|always|auto */
-	char *progress;        /* auto|tty|plain|json|quiet */
-	int parallel;          /* --parallel; -1 = unlimited */
+	char *ansi;	       /* never|always|auto */
+	char *progress;	       /* auto|tty|plain|json|quiet */
+	int parallel;	       /* --parallel; -1 = unlimited */
 	bool dry_run;
 	bool compatibility;
 	bool debug;
@@ -61,7 +61,10 @@ int cmd_usage_error(const struct cmd_entry *e, const char *fmt, ...)
  * usage (see cmd_getopt_done).
  */
 /* Every command lists this in its long options. */
-#define CMD_OPT_HELP { "help", no_argument, NULL, 'h' + 256 }
+#define CMD_OPT_HELP                                 \
+	{                                            \
+		"help", no_argument, NULL, 'h' + 256 \
+	}
 int cmd_getopt(const struct cmd_entry *e, int argc, char **argv,
 	       const char *shortopts, const struct option *longopts);
 #define CMD_HELP_SHOWN (-100)
@@ -69,7 +72,35 @@ int cmd_getopt(const struct cmd_entry *e, int argc, char **argv,
 /* The exit status for a negative cmd_getopt result. */
 int cmd_getopt_exit(int r);
 
+struct project;
+struct load_opts;
+/*
+ * Load the project as every command does: the global options (-f, -p,
+ * --project-directory, --env-file, --profile) as load options, and the
+ * services named on the command line, whose profiles are then enabled.
+ * Problems are reported; returns 0 or -1. cmd_load_opts fills o from g
+ * for commands that set more loader options (borrowing g's strings).
+ */
+int cmd_load_project(struct globals *g, char *const *services, size_t n,
+		     struct project **out);
+void cmd_load_opts(const struct globals *g, struct load_opts *o);
+
 extern const struct cmd_entry cmd_version_entry;
+extern const struct cmd_entry cmd_config_entry;
+extern const struct cmd_entry cmd_up_entry, cmd_down_entry, cmd_create_entry;
+extern const struct cmd_entry cmd_plan_entry;
+extern const struct cmd_entry cmd_ps_entry, cmd_start_entry, cmd_stop_entry;
+extern const struct cmd_entry cmd_restart_entry, cmd_kill_entry, cmd_rm_entry;
+extern const struct cmd_entry cmd_pause_entry, cmd_unpause_entry;
+extern const struct cmd_entry cmd_exec_entry;
+extern const struct cmd_entry cmd_top_entry, cmd_port_entry;
+extern const struct cmd_entry cmd_images_entry, cmd_ls_entry;
+extern const struct cmd_entry cmd_run_entry;
+extern const struct cmd_entry cmd_logs_entry;
+extern const struct cmd_entry cmd_events_entry;
+extern const struct cmd_entry cmd_wait_entry;
+extern const struct cmd_entry cmd_watch_entry;
+extern const struct cmd_entry cmd_build_entry, cmd_pull_entry, cmd_push_entry;
 extern const struct cmd_entry cmd_help_entry;
 
 #endif

@@ -24,23 +24,26 @@ json_t *container_spec(const struct project *p, const struct service *s,
 
 /*
  * Container name: <project>-<service>-<N>, or container_name. With
- * container_name_compat (--compatibility) the separator is "_". Caller
+ * naming_set_compat (--compatibility) the separator is "_". Caller
  * frees.
  */
-char *container_name(const struct project *p, const struct service *s,
-		     int number);
+char *
+container_name(const struct project *p, const struct service *s, int number);
 
-/* --compatibility: "_" separators in container names, as compose v1. */
-void container_name_compat(bool on);
+/*
+ * Recreate without loss: mount the anonymous volumes of the old container
+ * (old_mounts: the "Mounts" of its list entry or inspect) in spec at the
+ * same targets, unless spec mounts something else there.
+ */
+void container_spec_inherit(json_t *spec, const json_t *old_mounts);
 
-/* The engine name of top-level network key: its `name`, else
- * <project>_<key>. Caller frees. */
-char *project_network_name(const struct project *p, const char *key);
-/* Same for top-level volumes. Caller frees. */
-char *project_volume_name(const struct project *p, const char *key);
-
-/* The first network a service joins (by priority, then name), or NULL
- * for network_mode services. Borrowed. */
-const char *service_first_network(const struct service *s);
+/*
+ * POST /networks/{name}/connect bodies for the networks after the first
+ * one (API 1.41 creates a container on one network only). Returns an array
+ * of {"network": name, "body": {...}} objects without the Container field;
+ * the caller owns it.
+ */
+json_t *container_spec_extra_networks(const struct project *p,
+				      const struct service *s, int number);
 
 #endif

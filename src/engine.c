@@ -28,14 +28,17 @@ struct engine {
 	struct ev_loop *loop;
 	CURLM *multi;
 	ev_timer timer;
-	char *host;        /* as given: unix:///..., tcp://... */
+	char *host;	   /* as given: unix:///..., tcp://... */
 	char *socket_path; /* for unix:// hosts */
-	char *base_url;    /* http://localhost or https://host:port */
+	char *base_url;	   /* http://localhost or https://host:port */
 	bool tls, tls_verify;
 	char *cert_dir;
 	char api_version[16];
 	bool negotiated;
 	char *errmsg;
+	/* Requests started from inside a curl callback, added next turn. */
+	struct engine_req *deferred;
+	ev_timer defer_timer;
 };
 
 struct engine_req {
@@ -52,6 +55,8 @@ struct engine_req {
 	long status;
 	bool done;
 	bool paused;
+	bool deferred; /* waiting in e->deferred to be added */
+	struct engine_req *defer_next;
 	json_t *msg_json;
 };
 
@@ -137,8 +142,8 @@ finish(struct engine_req *req, CURLcode rc)
 	curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &req->status);
 	if (rc != CURLE_OK) {
 		long os_errno = 0;
-		const char *why = req->errbuf[0] ? req->errbuf
-						 : curl_easy_strerror(rc);
+		const char *why = req->errbuf[0] ? req->errbuf :
+						   curl_easy_strerror(rc);
 
 		/*
 		 * curl words a unix socket failure as "failed to connect to
@@ -170,6 +175,47 @@ check_done(struct engine *e)
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &req);
 		finish(req, msg->data.result);
 	}
+}
+
+/*
+ * libcurl refuses curl_multi_add_handle from inside its own callbacks
+ * (CURLM_RECURSIVE_API_CALL), and a stream's on_data runs inside one:
+ * a request started there is added on the next loop turn instead.
+ */
+static void
+on_defer(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct engine *e = w->data;
+	struct engine_req *list = e->deferred;
+
+	e->deferred = NULL;
+	while (list) {
+		struct engine_req *req = list;
+		list = req->defer_next;
+		req->deferred = false;
+		req->defer_next = NULL;
+		/* Still inside a callback (a nested loop): next turn, then. */
+		if (curl_multi_add_handle(e->multi, req->easy) ==
+		    CURLM_RECURSIVE_API_CALL) {
+			req->deferred = true;
+			req->defer_next = e->deferred;
+			e->deferred = req;
+			ev_timer_set(&e->defer_timer, 0.01, 0.);
+			ev_timer_start(loop, &e->defer_timer);
+		}
+	}
+}
+
+static void
+defer_unlink(struct engine_req *req)
+{
+	struct engine_req **pp = &req->e->deferred;
+
+	while (*pp && *pp != req)
+		pp = &(*pp)->defer_next;
+	if (*pp)
+		*pp = req->defer_next;
+	req->deferred = false;
 }
 
 /* Parse DOCKER_HOST and the TLS variables into e. */
@@ -225,8 +271,7 @@ engine_open(struct engine **out, struct ev_loop *loop)
 		curl_ready = true;
 	}
 	e->loop = loop;
-	snprintf(e->api_version, sizeof(e->api_version), "%s",
-		 ENGINE_API_MIN);
+	snprintf(e->api_version, sizeof(e->api_version), "%s", ENGINE_API_MIN);
 	if (parse_host(e) < 0) {
 		engine_free(e);
 		return -1;
@@ -240,6 +285,8 @@ engine_open(struct engine **out, struct ev_loop *loop)
 	curl_multi_setopt(e->multi, CURLMOPT_TIMERDATA, e);
 	ev_timer_init(&e->timer, on_timer, 0., 0.);
 	e->timer.data = e;
+	ev_timer_init(&e->defer_timer, on_defer, 0., 0.);
+	e->defer_timer.data = e;
 	*out = e;
 	return 0;
 }
@@ -251,6 +298,7 @@ engine_free(struct engine *e)
 		return;
 	if (e->multi) {
 		ev_timer_stop(e->loop, &e->timer);
+		ev_timer_stop(e->loop, &e->defer_timer);
 		curl_multi_cleanup(e->multi);
 	}
 	free(e->host);
@@ -289,7 +337,12 @@ on_header(char *data, size_t size, size_t n, void *arg)
 	char *dst = NULL;
 	size_t dstlen = 0, skip = 0;
 
-	if (len > sizeof(ct) - 1 && strncasecmp(data, ct, sizeof(ct) - 1) == 0) {
+	/* The blank line ends the headers: streams know their status now. */
+	if (len <= 2 && req->status == 0)
+		curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE,
+				  &req->status);
+	if (len > sizeof(ct) - 1 &&
+	    strncasecmp(data, ct, sizeof(ct) - 1) == 0) {
 		dst = req->content_type;
 		dstlen = sizeof(req->content_type);
 		skip = sizeof(ct) - 1;
@@ -325,7 +378,8 @@ on_write(char *data, size_t size, size_t n, void *arg)
 				  &req->status);
 	/* Error answers are always buffered, to read the engine's message. */
 	if (req->o.on_data && req->status < 300) {
-		if (req->o.on_data(req, data, len, req->o.arg) == ENGINE_PAUSE) {
+		if (req->o.on_data(req, data, len, req->o.arg) ==
+		    ENGINE_PAUSE) {
 			req->paused = true;
 			return CURL_WRITEFUNC_PAUSE;
 		}
@@ -408,8 +462,8 @@ engine_start(struct engine *e, const struct engine_req_opts *o)
 	req->headers = curl_slist_append(NULL, "Expect:");
 	if (o->body || o->read_body) {
 		char *ct = xasprintf("Content-Type: %s",
-				     o->content_type ? o->content_type
-						     : "application/json");
+				     o->content_type ? o->content_type :
+						       "application/json");
 		req->headers = curl_slist_append(req->headers, ct);
 		free(ct);
 	}
@@ -433,7 +487,16 @@ engine_start(struct engine *e, const struct engine_req_opts *o)
 	}
 	/* CUSTOMREQUEST keeps the method; UPLOAD alone would say PUT. */
 	curl_easy_setopt(req->easy, CURLOPT_CUSTOMREQUEST, method);
-	curl_multi_add_handle(e->multi, req->easy);
+	if (log_debug_enabled())
+		debug("engine request: %s %s", method, o->path);
+	if (curl_multi_add_handle(e->multi, req->easy) ==
+	    CURLM_RECURSIVE_API_CALL) {
+		req->deferred = true;
+		req->defer_next = e->deferred;
+		e->deferred = req;
+		ev_timer_set(&e->defer_timer, 0., 0.);
+		ev_timer_start(e->loop, &e->defer_timer);
+	}
 	return req;
 }
 
@@ -442,7 +505,9 @@ engine_req_free(struct engine_req *req)
 {
 	if (req == NULL)
 		return;
-	if (!req->done)
+	if (req->deferred)
+		defer_unlink(req);
+	else if (!req->done)
 		curl_multi_remove_handle(req->e->multi, req->easy);
 	curl_easy_cleanup(req->easy);
 	curl_slist_free_all(req->headers);
@@ -518,7 +583,8 @@ engine_req_message(const struct engine_req *req)
 	if (json_is_string(m))
 		return json_string_value(m);
 	/* Not JSON: the body itself, trimmed, is the message. */
-	while (r->resp.len && isspace((unsigned char)r->resp.ptr[r->resp.len - 1]))
+	while (r->resp.len &&
+	       isspace((unsigned char)r->resp.ptr[r->resp.len - 1]))
 		buf_setlen(&r->resp, r->resp.len - 1);
 	return r->resp.ptr;
 }
@@ -534,8 +600,8 @@ engine_req_report(const struct engine_req *req)
 	}
 	if (req->status >= 200 && req->status < 300)
 		return 0;
-	return error("error response from engine (HTTP %ld): %s",
-		     req->status, engine_req_message(req));
+	return error("error response from engine (HTTP %ld): %s", req->status,
+		     engine_req_message(req));
 }
 
 static void
@@ -664,7 +730,8 @@ engine_escape(const char *s)
 
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+		if (isalnum(c) || c == '-' || c == '_' || c == '.' ||
+		    c == '~') {
 			buf_addch(&b, c);
 		} else {
 			buf_addch(&b, '%');

@@ -42,16 +42,16 @@ typedef size_t (*engine_read_fn)(char *buf, size_t size, void *arg);
 typedef void (*engine_done_fn)(struct engine_req *req, void *arg);
 
 struct engine_req_opts {
-	const char *method;    /* "GET" when NULL */
-	const char *path;      /* without the /vX.Y prefix */
-	const char *body;      /* request body, copied; or NULL */
+	const char *method; /* "GET" when NULL */
+	const char *path;   /* without the /vX.Y prefix */
+	const char *body;   /* request body, copied; or NULL */
 	size_t body_len;
 	const char *content_type; /* defaults to application/json */
 	engine_read_fn read_body; /* streamed (chunked) upload instead */
-	engine_data_fn on_data;   /* stream the response instead of buffering */
+	engine_data_fn on_data;	  /* stream the response instead of buffering */
 	engine_done_fn on_done;
 	void *arg;
-	long timeout_ms; /* 0: none (streams) */
+	long timeout_ms;	  /* 0: none (streams) */
 	const char *extra_header; /* one "Name: value" header, or NULL */
 };
 
@@ -71,14 +71,20 @@ const char *engine_api_version(const struct engine *e);
  */
 int engine_negotiate(struct engine *e);
 
-struct engine_req *engine_start(struct engine *e,
-				const struct engine_req_opts *o);
+/*
+ * Start a request. Allowed from any callback, on_data included: libcurl
+ * refuses new transfers from inside its callbacks, so such a request is
+ * handed to curl on the next loop turn.
+ */
+struct engine_req *
+engine_start(struct engine *e, const struct engine_req_opts *o);
 void engine_cancel(struct engine_req *req);
 void engine_req_free(struct engine_req *req);
 void engine_req_resume(struct engine_req *req);
 
 /* After on_done: transport error text (NULL when the engine answered). */
 const char *engine_req_transport_error(const struct engine_req *req);
+/* The HTTP status; for a stream, known once its headers are in (else 0). */
 long engine_req_status(const struct engine_req *req);
 /* The buffered response body (NUL-terminated), empty when streamed. */
 const char *engine_req_body(const struct engine_req *req, size_t *len);
@@ -101,8 +107,8 @@ const char *engine_req_message(const struct engine_req *req);
  * JSON, *out receives it (new reference). Errors >= 400 are not reported:
  * see engine_call.
  */
-long engine_call_status(struct engine *e, const char *method,
-			const char *path, json_t *body, json_t **out);
+long engine_call_status(struct engine *e, const char *method, const char *path,
+			json_t *body, json_t **out);
 /* Like engine_call_status, but any non-2xx answer is reported; 0 or -1. */
 int engine_call(struct engine *e, const char *method, const char *path,
 		json_t *body, json_t **out);

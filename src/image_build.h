@@ -16,7 +16,12 @@
 #include "project.h"
 #include "strv.h"
 
-/* The image reference a service runs: image:, else <project>-<service>. Caller frees. */
+/*
+ * Output: plain lines "web  | Step 1/3 : FROM ..." on stdout, or a tty
+ * status block; see image_output.h (image_output_setup) to choose.
+ */
+
+/* The image a service runs: image:, else <project>-<service>. Caller frees. */
 char *service_image_ref(const struct project *p, const struct service *s);
 
 /*
@@ -33,6 +38,11 @@ struct build_opts {
 	bool no_cache, pull, quiet;
 	struct strv *build_args; /* KEY=VAL */
 };
+
+/* Like image_build_needed, with the build's options (--build-arg counts). */
+int image_build_needed_opts(struct engine *e, const struct project *p,
+			    const struct service *s, const struct build_opts *o,
+			    char **reason);
 
 typedef void (*image_build_done_fn)(int result /* 0 or -1 (reported) */,
 				    void *arg);
@@ -60,7 +70,14 @@ int image_exists(struct engine *e, const char *ref, char **id_out);
 int image_pull_start(struct engine *e, const char *ref, bool quiet,
 		     const char *prefix, image_build_done_fn done, void *arg);
 
-/* Push ref on the event loop (POST /images/{ref}/push); like image_pull_start. */
+/*
+ * Should ref be pulled now under policy (pull_policy.h; NULL: missing)?
+ * Inspects the local image for presence and LastTagTime. 1 yes, 0 no, -1
+ * error (reported, also for an unknown policy).
+ */
+int image_pull_wanted(struct engine *e, const char *ref, const char *policy);
+
+/* Push ref on the event loop (POST /images/{ref}/push), as image_pull_start. */
 int image_push_start(struct engine *e, const char *ref, bool quiet,
 		     const char *prefix, image_build_done_fn done, void *arg);
 

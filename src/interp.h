@@ -5,6 +5,13 @@
  * ${VAR-d}, ${VAR:?e}, ${VAR?e}, ${VAR:+a}, ${VAR+a}, with defaults and
  * messages themselves interpolated (${A:-${B:-x}}), and $$ for a literal $.
  * An unset variable used without a default becomes "" with a warning.
+ * Names are [_a-zA-Z][_a-zA-Z0-9]* and looked up as written. As in
+ * compose-go, any other `$` (a lone `$`, `$1`, `${}`, an unclosed `${`)
+ * is an error: "invalid interpolation format".
+ *
+ * One deliberate difference: compose-go drops an error raised in the text
+ * after a `${VAR:-...}` form (`${A:-x} ${B:?set B}` passes when B is
+ * unset); berth reports it.
  */
 #ifndef BERTH_INTERP_H
 #define BERTH_INTERP_H
@@ -15,12 +22,14 @@
 
 struct interp_opts {
 	const json_t *env; /* the variables: object of strings (NULL: none) */
-	bool warn_unset;   /* warn once per unset variable via warning() */
-	json_t *warned;    /* object used as a set of names already warned
-			      about, shared across calls (may be NULL) */
-	json_t *used;      /* if not NULL, gets each variable name seen ->
-			      its default value (string) or null, for
-			      `config --variables` */
+	const json_t *fallback; /* looked up when env lacks a name (may be
+				   NULL); dotenv uses it for earlier lines */
+	bool warn_unset;	/* warn once per unset variable via warning() */
+	json_t *warned;		/* object used as a set of names already warned
+				   about, shared across calls (may be NULL) */
+	json_t *used;		/* if not NULL, gets each variable name seen ->
+				   its default value (string) or null, for
+				   `config --variables` */
 };
 
 /*

@@ -24,8 +24,8 @@ void warning(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void hint(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void debug(const char *fmt, ...) PRINTF_LIKE(1, 2);
 _Noreturn void die(const char *fmt, ...) PRINTF_LIKE(1, 2);
-_Noreturn void bug_at(const char *file, int line, const char *fmt, ...)
-	PRINTF_LIKE(3, 4);
+_Noreturn void
+bug_at(const char *file, int line, const char *fmt, ...) PRINTF_LIKE(3, 4);
 #define BUG(...) bug_at(__FILE__, __LINE__, __VA_ARGS__)
 
 /* Send messages to b (not stderr) until called again with NULL. */

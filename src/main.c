@@ -135,7 +135,7 @@ globals_from_env(struct globals *g)
 {
 	static const char *const ansi_ok[] = { "never", "always", "auto",
 					       NULL };
-	static const char *const progress_ok[] = { "auto", "tty", "plain",
+	static const char *const progress_ok[] = { "auto", "tty",   "plain",
 						   "json", "quiet", NULL };
 	const char *v;
 

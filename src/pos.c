@@ -77,7 +77,8 @@ pos_set(const json_t *node, const char *file, int line, int col)
 {
 	struct slot *s;
 
-	if (node == NULL)
+	/* null, true and false are shared by every tree: no position */
+	if (node == NULL || json_is_null(node) || json_is_boolean(node))
 		return;
 	if ((nused + 1) * 2 > nslots)
 		grow();

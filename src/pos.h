@@ -19,18 +19,20 @@
 enum pos_flag {
 	POS_TAG_RESET = 1,    /* !reset: clear what earlier files set */
 	POS_TAG_OVERRIDE = 2, /* !override: replace instead of merging */
-	POS_QUOTED = 4,       /* the scalar was quoted: always a string */
+	POS_QUOTED = 4,	      /* the scalar was quoted: always a string */
 };
 
 struct pos {
 	const char *file;
-	int line;      /* 1-based */
-	int col;       /* 1-based */
+	int line;	/* 1-based */
+	int col;	/* 1-based */
 	unsigned flags; /* enum pos_flag */
 };
 
 /* Intern a file name; the returned string lives until pos_reset. */
 const char *pos_intern(const char *file);
+/* Record where node is. No-op for null, true and false: jansson shares
+   them between all trees, so they have no place of their own. */
 void pos_set(const json_t *node, const char *file, int line, int col);
 /* Set flags on a node that has a position (no-op otherwise). */
 void pos_set_flags(const json_t *node, unsigned flags);
@@ -50,8 +52,8 @@ void pos_reset(void);
  */
 int diag_error(const json_t *node, const char *keypath, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-void diag_warning(const json_t *node, const char *keypath, const char *fmt,
-		  ...) __attribute__((format(printf, 3, 4)));
+void diag_warning(const json_t *node, const char *keypath, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* How many diag_error calls since the last diag_reset. */
 int diag_count(void);
 void diag_reset(void);

@@ -43,36 +43,183 @@ project_service_index(const struct project *p, const char *name)
 }
 
 /* Keys that do not shape the container, left out of the hash. */
-static const char *const unhashed[] = {
-	"build", "pull_policy", "scale", "depends_on", "profiles", NULL,
+static bool
+unhashed(const char *key)
+{
+	static const char *const keys[] = {
+		"build", "pull_policy", "scale", "depends_on", "profiles",
+	};
+
+	if (strncmp(key, "x-", 2) == 0)
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (strcmp(key, keys[i]) == 0)
+			return true;
+	return false;
+}
+
+/* A JSON string as jansson's compact dump writes it. */
+static void
+dump_string(struct buf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t run = 0;
+
+	buf_addch(b, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[7] = { '\\', 0, 0, 0, 0, 0, 0 };
+		size_t n = 2;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_add(b, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"':
+		case '\\':
+			esc[1] = (char)c;
+			break;
+		case '\b':
+			esc[1] = 'b';
+			break;
+		case '\f':
+			esc[1] = 'f';
+			break;
+		case '\n':
+			esc[1] = 'n';
+			break;
+		case '\r':
+			esc[1] = 'r';
+			break;
+		case '\t':
+			esc[1] = 't';
+			break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			n = 6;
+			break;
+		}
+		buf_add(b, esc, n);
+	}
+	buf_add(b, s + run, len - run);
+	buf_addch(b, '"');
+}
+
+struct hkey {
+	const char *key;
+	json_t *val;
 };
+
+static int
+cmp_hkey(const void *a, const void *b)
+{
+	return strcmp(((const struct hkey *)a)->key,
+		      ((const struct hkey *)b)->key);
+}
+
+/*
+ * v as json_dumps(v, JSON_SORT_KEYS | JSON_COMPACT) writes it, byte for
+ * byte (the hash must not change with the writer), leaving out the keys
+ * skip says to at depth 0, and deploy.replicas.
+ */
+static void
+dump_hashed(struct buf *b, const json_t *v, int depth, bool in_deploy)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		size_t n = json_object_size(v), m = 0;
+		struct hkey stack[32], *keys = stack;
+		const char *k;
+		json_t *e;
+
+		if (n > ARRAY_SIZE(stack))
+			keys = xcalloc(n, sizeof(*keys));
+		json_object_foreach ((json_t *)v, k, e) {
+			if (depth == 0 && unhashed(k))
+				continue;
+			if (in_deploy && strcmp(k, "replicas") == 0)
+				continue;
+			keys[m].key = k;
+			keys[m++].val = e;
+		}
+		qsort(keys, m, sizeof(*keys), cmp_hkey);
+		buf_addch(b, '{');
+		for (size_t i = 0; i < m; i++) {
+			if (i)
+				buf_addch(b, ',');
+			dump_string(b, keys[i].key, strlen(keys[i].key));
+			buf_addch(b, ':');
+			dump_hashed(b, keys[i].val, depth + 1,
+				    depth == 0 &&
+					    strcmp(keys[i].key, "deploy") == 0);
+		}
+		buf_addch(b, '}');
+		if (keys != stack)
+			free(keys);
+		break;
+	}
+	case JSON_ARRAY: {
+		size_t i;
+		json_t *e;
+
+		buf_addch(b, '[');
+		json_array_foreach (v, i, e) {
+			if (i)
+				buf_addch(b, ',');
+			dump_hashed(b, e, depth + 1, false);
+		}
+		buf_addch(b, ']');
+		break;
+	}
+	case JSON_STRING:
+		dump_string(b, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		buf_addf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		break;
+	case JSON_REAL: {
+		/* jansson's own text for reals (%.17g, then ".0" or not) */
+		char text[64];
+		size_t n = json_dumpb(v, text, sizeof(text), JSON_ENCODE_ANY);
+		buf_add(b, text, n < sizeof(text) ? n : 0);
+		break;
+	}
+	case JSON_TRUE:
+		buf_adds(b, "true");
+		break;
+	case JSON_FALSE:
+		buf_adds(b, "false");
+		break;
+	case JSON_NULL:
+		buf_adds(b, "null");
+		break;
+	}
+}
 
 void
 project_hash_service(const json_t *def, char out[65])
 {
-	json_t *copy = json_deep_copy(def);
-	const char *key;
-	json_t *val;
-	void *tmp;
+	static const char hex[] = "0123456789abcdef";
+	static EVP_MD *sha256; /* fetched once: a fetch per call is slow */
+	struct buf text = BUF_INIT;
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
-	char *text;
 
-	for (size_t i = 0; unhashed[i]; i++)
-		json_object_del(copy, unhashed[i]);
-	json_object_foreach_safe(copy, tmp, key, val)
-	{
-		if (strncmp(key, "x-", 2) == 0)
-			json_object_del(copy, key);
+	if (sha256 == NULL)
+		sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	dump_hashed(&text, def, 0, false);
+	if (sha256 == NULL ||
+	    !EVP_Digest(text.ptr, text.len, md, &mdlen, sha256, NULL))
+		die("cannot compute a SHA-256 digest");
+	for (unsigned int i = 0; i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
 	}
-	json_object_del(json_object_get(copy, "deploy"), "replicas");
-	text = json_dumps(copy, JSON_SORT_KEYS | JSON_COMPACT);
-	EVP_Digest(text, strlen(text), md, &mdlen, EVP_sha256(), NULL);
-	for (unsigned int i = 0; i < mdlen && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
 	out[64] = '\0';
-	free(text);
-	json_decref(copy);
+	buf_release(&text);
 }
 
 static int
@@ -108,8 +255,7 @@ resolve_deps(struct project *p, struct service *s)
 	if (!json_is_object(deps))
 		return 0;
 	s->deps = xcalloc(json_object_size(deps) + 1, sizeof(*s->deps));
-	json_object_foreach(deps, name, d)
-	{
+	json_object_foreach (deps, name, d) {
 		int idx = project_service_index(p, name);
 		json_t *req = json_object_get(d, "required");
 		bool required = !json_is_false(req);
@@ -117,8 +263,8 @@ resolve_deps(struct project *p, struct service *s)
 		if (idx < 0) {
 			if (!required)
 				continue;
-			char *path = xasprintf("services.%s.depends_on",
-					       s->name);
+			char *path =
+				xasprintf("services.%s.depends_on", s->name);
 			if (json_object_get(json_object_get(p->model,
 							    "services"),
 					    name) == NULL &&
@@ -171,6 +317,13 @@ order_services(struct project *p)
 int
 project_from_model(struct project **out, json_t *model, const char *workdir)
 {
+	return project_from_model_hashed(out, model, workdir, true);
+}
+
+int
+project_from_model_hashed(struct project **out, json_t *model,
+			  const char *workdir, bool hash)
+{
 	struct project *p = xcalloc(1, sizeof(*p));
 	json_t *services = json_object_get(model, "services");
 	const char *name;
@@ -188,13 +341,13 @@ project_from_model(struct project **out, json_t *model, const char *workdir)
 	p->name = xstrdup(pname ? pname : "");
 	p->nservices = json_object_size(services);
 	p->services = xcalloc(p->nservices + 1, sizeof(*p->services));
-	json_object_foreach(services, name, def)
-	{
+	json_object_foreach (services, name, def) {
 		struct service *s = &p->services[i++];
 		s->name = name;
 		s->def = def;
 		s->replicas = replicas_of(def);
-		project_hash_service(def, s->hash);
+		if (hash)
+			project_hash_service(def, s->hash);
 	}
 	qsort(p->services, p->nservices, sizeof(*p->services), cmp_service);
 	graph_init(&p->graph, p->nservices);

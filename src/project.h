@@ -29,7 +29,7 @@ enum dep_condition {
 };
 
 struct service_dep {
-	size_t index;     /* into project->services */
+	size_t index;	  /* into project->services */
 	const char *name; /* borrowed */
 	enum dep_condition condition;
 	bool restart;
@@ -38,8 +38,8 @@ struct service_dep {
 
 struct service {
 	const char *name; /* borrowed from the model */
-	json_t *def;      /* borrowed: model.services.<name> */
-	int replicas;     /* scale > deploy.replicas > 1 */
+	json_t *def;	  /* borrowed: model.services.<name> */
+	int replicas;	  /* scale > deploy.replicas > 1 */
 	struct service_dep *deps;
 	size_t ndeps;
 	char hash[65]; /* config hash, hex sha256 (see project_hash) */
@@ -47,16 +47,16 @@ struct service {
 
 struct project {
 	char *name;
-	char *workdir;            /* absolute project directory */
+	char *workdir;		  /* absolute project directory */
 	struct strv config_files; /* absolute paths, in load order */
-	struct strv env_files;    /* .env / --env-file files read */
-	json_t *model;            /* canonical model (owned) */
-	json_t *environment;      /* project env used to interpolate (owned) */
+	struct strv env_files;	  /* .env / --env-file files read */
+	json_t *model;		  /* canonical model (owned) */
+	json_t *environment;	  /* project env used to interpolate (owned) */
 	struct service *services; /* enabled services, sorted by name */
 	size_t nservices;
-	struct strv disabled;     /* services off by profile: not orphans */
-	struct graph graph;       /* edges from services[i].deps */
-	size_t *order;            /* dependencies first (start order) */
+	struct strv disabled; /* services off by profile: not orphans */
+	struct graph graph;   /* edges from services[i].deps */
+	size_t *order;	      /* dependencies first (start order) */
 };
 
 /*
@@ -64,8 +64,12 @@ struct project {
  * on failure). Checks references and cycles in depends_on, reporting each
  * problem through diag_error; returns 0 or -1.
  */
-int project_from_model(struct project **out, json_t *model,
-		       const char *workdir);
+int
+project_from_model(struct project **out, json_t *model, const char *workdir);
+/* The same; with hash false, services[].hash stays empty (a model only
+   printed needs no hashes, and they cost a digest each). */
+int project_from_model_hashed(struct project **out, json_t *model,
+			      const char *workdir, bool hash);
 void project_free(struct project *p);
 
 /* Index of the service called name, or -1. */

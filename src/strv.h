@@ -16,7 +16,10 @@ struct strv {
 	size_t cap;
 };
 
-#define STRV_INIT { strv_empty, 0, 0 }
+#define STRV_INIT                \
+	{                        \
+		strv_empty, 0, 0 \
+	}
 extern char *strv_empty[];
 
 void strv_init(struct strv *sv);

@@ -21,8 +21,8 @@
 struct workspace {
 	struct strv files;     /* absolute paths of the compose files, in
 				  order; "-" is standard input */
-	char *workdir;         /* absolute project directory */
-	json_t *env;           /* project environment: the OS environment over
+	char *workdir;	       /* absolute project directory */
+	json_t *env;	       /* project environment: the OS environment over
 				  .env (or --env-file); object of strings,
 				  with COMPOSE_PROJECT_NAME set when known */
 	struct strv env_files; /* env files actually read, absolute paths */
@@ -30,7 +30,10 @@ struct workspace {
 				       the OS or .env), validated; or NULL */
 };
 
-#define WORKSPACE_INIT { STRV_INIT, NULL, NULL, STRV_INIT, NULL }
+#define WORKSPACE_INIT                                 \
+	{                                              \
+		STRV_INIT, NULL, NULL, STRV_INIT, NULL \
+	}
 
 /*
  * Fill out from o (files, project_dir, env_files, project_name are used).

@@ -23,15 +23,15 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Grow *arr (of *cap elements of size elem) to hold at least need. */
-#define ALLOC_GROW(arr, need, cap)                                             \
-	do {                                                                   \
-		if ((need) > (cap)) {                                          \
-			size_t n_ = (cap) ? (cap)*2 : 8;                       \
-			while (n_ < (need))                                    \
-				n_ *= 2;                                       \
-			(arr) = xreallocarray((arr), n_, sizeof(*(arr)));      \
-			(cap) = n_;                                            \
-		}                                                              \
+#define ALLOC_GROW(arr, need, cap)                                        \
+	do {                                                              \
+		if ((need) > (cap)) {                                     \
+			size_t n_ = (cap) ? (cap)*2 : 8;                  \
+			while (n_ < (need))                               \
+				n_ *= 2;                                  \
+			(arr) = xreallocarray((arr), n_, sizeof(*(arr))); \
+			(cap) = n_;                                       \
+		}                                                         \
 	} while (0)
 
 #endif

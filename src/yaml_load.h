@@ -9,9 +9,16 @@
  * errors, and the compose tags !reset and !override.
  *
  * Every node made gets a position (pos.h) at its value; quoted and block
- * scalars carry POS_QUOTED, and !reset / !override carry POS_TAG_RESET /
- * POS_TAG_OVERRIDE. Mapping keys always become strings (`80: x` has key
- * "80").
+ * scalars (and !!str ones) carry POS_QUOTED, and !reset / !override carry
+ * POS_TAG_RESET / POS_TAG_OVERRIDE. Exception: null, true and false are
+ * jansson singletons, shared by every tree, so they carry no position or
+ * flags (report problems with them on their parent). A `!reset` scalar
+ * that would be null or a boolean (`x: !reset null`) is therefore loaded
+ * as the string of its text, flagged POS_TAG_RESET. Mapping keys always
+ * become strings, as written (`80: x` has key "80").
+ *
+ * Aliases are deep copies (positions included) and `<<` merges copy too,
+ * so no node is shared within or between the trees returned.
  */
 #ifndef BERTH_YAML_LOAD_H
 #define BERTH_YAML_LOAD_H
@@ -20,9 +27,17 @@
 
 #include <jansson.h>
 
-/* Most nodes one load may produce through aliases (yaml.v3 caps alias
-   expansion the same way). */
-#define YAML_MAX_ALIAS_NODES 1000000
+/*
+ * Alias budget (a "billion laughs" guard, as yaml.v3 has one): the nodes
+ * copied through aliases and merge keys may not exceed
+ * YAML_ALIAS_BASE + YAML_ALIAS_RATIO * (nodes parsed so far), nor
+ * YAML_ALIAS_MAX. The size of each anchored value is known before it is
+ * copied, so an oversized expansion fails before any memory is spent.
+ */
+#define YAML_ALIAS_BASE	 100000
+#define YAML_ALIAS_RATIO 10
+#define YAML_ALIAS_MAX	 2000000
+#define YAML_MAX_DEPTH	 1000
 
 /*
  * Parse the YAML stream in text into *out: a new JSON array holding one
@@ -31,8 +46,8 @@
  * "NAME:LINE:COL: MSG" (through diag_error, so diag_count counts them);
  * *out is NULL on failure.
  */
-int yaml_load_string(json_t **out, const char *text, size_t len,
-		     const char *name);
+int
+yaml_load_string(json_t **out, const char *text, size_t len, const char *name);
 
 /*
  * The same for a file. path "-" reads standard input, and messages then
@@ -40,5 +55,14 @@ int yaml_load_string(json_t **out, const char *text, size_t len,
  * "cannot read 'PATH': REASON".
  */
 int yaml_load_file(json_t **out, const char *path);
+
+/*
+ * The same, also setting *tags (when the load succeeds) to the compose
+ * tags the stream uses: POS_TAG_RESET and POS_TAG_OVERRIDE. A stream
+ * without them can be merged without a copy (merge_tree_move).
+ */
+int yaml_load_string_tags(json_t **out, const char *text, size_t len,
+			  const char *name, unsigned *tags);
+int yaml_load_file_tags(json_t **out, const char *path, unsigned *tags);
 
 #endif

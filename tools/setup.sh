@@ -11,7 +11,8 @@ packages=(
 	libyaml-dev libcurl4-openssl-dev libjansson-dev libev-dev
 	libarchive-dev libssl-dev
 	docker.io busybox-static curl python3 man-db
-	clang libclang-rt-14-dev clang-format
+	docker-compose python3-yaml time
+	clang libclang-rt-14-dev clang-format docker-registry apache2-utils
 )
 
 missing=()

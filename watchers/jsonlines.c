@@ -10,8 +10,8 @@ on_line(const char *line, size_t len, int flags, void *arg)
 	json_t *v = NULL;
 	size_t i = 0;
 
-	while (i < len && (line[i] == ' ' || line[i] == '\r' ||
-			   line[i] == '\t'))
+	while (i < len &&
+	       (line[i] == ' ' || line[i] == '\r' || line[i] == '\t'))
 		i++;
 	if (i == len)
 		return; /* blank lines separate nothing */

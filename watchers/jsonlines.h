@@ -24,8 +24,8 @@ struct jsonlines {
 };
 
 /* cap: the longest line accepted; longer ones come as raw text. */
-void jsonlines_init(struct jsonlines *j, size_t cap, jsonlines_fn fn,
-		    void *arg);
+void
+jsonlines_init(struct jsonlines *j, size_t cap, jsonlines_fn fn, void *arg);
 void jsonlines_release(struct jsonlines *j);
 void jsonlines_feed(struct jsonlines *j, const char *data, size_t len);
 /* End of stream: a last line without a newline is decoded too. */

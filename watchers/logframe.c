@@ -18,8 +18,8 @@ logframe_at_boundary(const struct logframe *f)
 }
 
 int
-logframe_feed(struct logframe *f, const char *data, size_t len,
-	      logframe_fn fn, void *arg)
+logframe_feed(struct logframe *f, const char *data, size_t len, logframe_fn fn,
+	      void *arg)
 {
 	while (len > 0) {
 		if (f->remaining == 0) {

@@ -23,7 +23,7 @@ enum logframe_stream {
 
 struct logframe {
 	unsigned char hdr[8];
-	size_t hdr_len;     /* header bytes collected so far */
+	size_t hdr_len;	    /* header bytes collected so far */
 	uint32_t remaining; /* payload bytes of the current frame still due */
 	int stream;
 };

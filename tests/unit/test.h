@@ -16,14 +16,14 @@ static int test_failures;
 static int test_checks;
 static const char *test_current;
 
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		test_checks++;                                                 \
-		if (!(cond)) {                                                 \
-			test_failures++;                                       \
-			fprintf(stderr, "%s:%d: %s: check failed: %s\n",       \
-				__FILE__, __LINE__, test_current, #cond);      \
-		}                                                              \
+#define CHECK(cond)                                                       \
+	do {                                                              \
+		test_checks++;                                            \
+		if (!(cond)) {                                            \
+			test_failures++;                                  \
+			fprintf(stderr, "%s:%d: %s: check failed: %s\n",  \
+				__FILE__, __LINE__, test_current, #cond); \
+		}                                                         \
 	} while (0)
 
 #define REQUIRE(cond)                                                          \
@@ -31,45 +31,45 @@ static const char *test_current;
 		test_checks++;                                                 \
 		if (!(cond)) {                                                 \
 			test_failures++;                                       \
-			fprintf(stderr, "%s:%d: %s: required: %s\n",           \
-				__FILE__, __LINE__, test_current, #cond);      \
+			fprintf(stderr, "%s:%d: %s: required: %s\n", __FILE__, \
+				__LINE__, test_current, #cond);                \
 			return;                                                \
 		}                                                              \
 	} while (0)
 
-#define CHECK_STR(got, want)                                                   \
-	do {                                                                   \
-		const char *g_ = (got), *w_ = (want);                          \
-		test_checks++;                                                 \
-		if ((g_ == NULL) != (w_ == NULL) ||                            \
-		    (g_ && strcmp(g_, w_) != 0)) {                             \
-			test_failures++;                                       \
-			fprintf(stderr,                                        \
+#define CHECK_STR(got, want)                                                       \
+	do {                                                                       \
+		const char *g_ = (got), *w_ = (want);                              \
+		test_checks++;                                                     \
+		if ((g_ == NULL) != (w_ == NULL) ||                                \
+		    (g_ && strcmp(g_, w_) != 0)) {                                 \
+			test_failures++;                                           \
+			fprintf(stderr,                                            \
 				"%s:%d: %s: %s\n  got:  \"%s\"\n  want: \"%s\"\n", \
-				__FILE__, __LINE__, test_current, #got,        \
-				g_ ? g_ : "(null)", w_ ? w_ : "(null)");       \
-		}                                                              \
+				__FILE__, __LINE__, test_current, #got,            \
+				g_ ? g_ : "(null)", w_ ? w_ : "(null)");           \
+		}                                                                  \
 	} while (0)
 
-#define CHECK_INT(got, want)                                                   \
-	do {                                                                   \
-		long long g_ = (long long)(got), w_ = (long long)(want);       \
-		test_checks++;                                                 \
-		if (g_ != w_) {                                                \
-			test_failures++;                                       \
-			fprintf(stderr, "%s:%d: %s: %s is %lld, want %lld\n",  \
-				__FILE__, __LINE__, test_current, #got, g_,    \
-				w_);                                           \
-		}                                                              \
+#define CHECK_INT(got, want)                                                  \
+	do {                                                                  \
+		long long g_ = (long long)(got), w_ = (long long)(want);      \
+		test_checks++;                                                \
+		if (g_ != w_) {                                               \
+			test_failures++;                                      \
+			fprintf(stderr, "%s:%d: %s: %s is %lld, want %lld\n", \
+				__FILE__, __LINE__, test_current, #got, g_,   \
+				w_);                                          \
+		}                                                             \
 	} while (0)
 
-#define TEST_RUN(fn)                                                           \
-	do {                                                                   \
-		int before_ = test_failures;                                   \
-		test_current = #fn;                                            \
-		fn();                                                          \
+#define TEST_RUN(fn)                                                          \
+	do {                                                                  \
+		int before_ = test_failures;                                  \
+		test_current = #fn;                                           \
+		fn();                                                         \
 		printf("%s %s\n", test_failures == before_ ? "ok  " : "FAIL", \
-		       #fn);                                                   \
+		       #fn);                                                  \
 	} while (0)
 
 static inline int

@@ -28,10 +28,14 @@ collect(int stream, const char *data, size_t len, void *arg)
 static void
 frame(struct buf *b, int stream, const char *payload, size_t len)
 {
-	unsigned char h[8] = { (unsigned char)stream, 0, 0, 0,
+	unsigned char h[8] = { (unsigned char)stream,
+			       0,
+			       0,
+			       0,
 			       (unsigned char)(len >> 24),
 			       (unsigned char)(len >> 16),
-			       (unsigned char)(len >> 8), (unsigned char)len };
+			       (unsigned char)(len >> 8),
+			       (unsigned char)len };
 	buf_add(b, h, 8);
 	buf_add(b, payload, len);
 }

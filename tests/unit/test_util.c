@@ -53,7 +53,8 @@ test_log_capture(void)
 	CHECK_INT(error("no such service \"%s\"", "web"), -1);
 	hint("check the name");
 	log_capture(NULL);
-	CHECK_STR(b.ptr, "berth: no such service \"web\"\nhint: check the name\n");
+	CHECK_STR(b.ptr,
+		  "berth: no such service \"web\"\nhint: check the name\n");
 	buf_release(&b);
 }
 

@@ -1,0 +1,88 @@
+/*
+ * cmd_stop.c - `berth stop`: stop the services' containers, dependents
+ * before what they depend on, without removing them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cmd.h"
+#include "lifecycle.h"
+#include "log.h"
+#include "xalloc.h"
+
+static const char stop_usage[] =
+	"Usage: berth stop [OPTIONS] [SERVICE...]\n"
+	"\n"
+	"Stop the services' containers, dependents first. They can be\n"
+	"started again with `berth start`.\n"
+	"\n"
+	"Options:\n"
+	"  -t, --timeout SECONDS   wait this long before killing (default: each\n"
+	"                          container's stop_grace_period, else 10)\n";
+
+static int stop_exec(struct globals *g, int argc, char **argv);
+
+const struct cmd_entry cmd_stop_entry = {
+	.name = "stop",
+	.summary = "Stop services",
+	.usage = stop_usage,
+	.exec = stop_exec,
+};
+
+static int
+stop_exec(struct globals *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "timeout", required_argument, NULL, 't' },
+		CMD_OPT_HELP,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct lc_action a = {
+		.title = "Stopping",
+		.what = "stop",
+		.method = "POST",
+		.suffix = "/stop",
+		.working = "Stopping",
+		.done = "Stopped",
+		.also_ok = 304,
+	};
+	const struct obs_container **cs = NULL;
+	char *query = NULL;
+	struct target t;
+	int c, ret = EXIT_FAIL;
+	long n;
+
+	while ((c = cmd_getopt(&cmd_stop_entry, argc, argv, "t:", opts)) !=
+	       -1) {
+		if (c < 0) {
+			free(query);
+			return cmd_getopt_exit(c);
+		}
+		if (c == 't') {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end || v < 0) {
+				free(query);
+				return cmd_usage_error(&cmd_stop_entry,
+						       "invalid timeout \"%s\"",
+						       optarg);
+			}
+			free(query);
+			query = xasprintf("t=%ld", v);
+		}
+	}
+	a.query = query;
+	if (target_open(&t, g, TARGET_ALL) < 0)
+		goto done;
+	n = target_named(&t, argv + optind, (size_t)(argc - optind), false,
+			 &cs);
+	if (n < 0)
+		goto done;
+	if (lc_run(&t, &a, cs, (size_t)n, LC_DEPENDENTS_FIRST, NULL) == 0)
+		ret = EXIT_OK;
+done:
+	free(cs);
+	free(query);
+	target_close(&t);
+	return ret;
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Two berth up runs on one project do not duplicate containers (the
+# project lock); Ctrl-C during up exits 130 and a new up converges; a
+# recreate interrupted between its steps is finished by the next up.
+. "$(dirname "$0")/lib.sh"
+test_project
+cd "$T"
+
+{
+	echo "services:"
+	for i in 1 2 3 4 5 6; do
+		cat <<YAML
+  s$i:
+    image: $TEST_IMAGE
+    command: ["sleep", "1000"]
+    init: true
+YAML
+	done
+} >compose.yaml
+
+"$BERTH" -p "$P" up -d >a.out 2>&1 &
+a=$!
+"$BERTH" -p "$P" up -d >b.out 2>&1 &
+b=$!
+wait $a
+ra=$?
+wait $b
+rb=$?
+check_eq "first up succeeds" "$ra" 0
+check_eq "second up succeeds" "$rb" 0
+check_eq "six containers, no duplicates" \
+	"$(docker ps -a --filter "label=com.docker.compose.project=$P" --format '{{.Names}}' | sort | uniq | wc -l)" 6
+check_eq "six containers in all" \
+	"$(docker ps -aq --filter "label=com.docker.compose.project=$P" | wc -l)" 6
+check_contains "one run waited for the other" "$(cat a.out b.out)" \
+	"another berth is changing project \"$P\" (pid "
+expect "down" berth -p "$P" down -t 0
+
+# Interrupt while up waits for a slow health check.
+cat >compose.yaml <<YAML
+services:
+  db:
+    image: $TEST_IMAGE
+    command: ["sh", "-c", "sleep 4; mkdir -p /tmp; touch /tmp/ok; exec sleep 1000"]
+    init: true
+    healthcheck:
+      test: ["CMD", "test", "-f", "/tmp/ok"]
+      interval: 300ms
+      retries: 100
+  web:
+    image: $TEST_IMAGE
+    command: ["sleep", "1000"]
+    init: true
+    depends_on:
+      db: {condition: service_healthy}
+YAML
+"$BERTH" -p "$P" up -d >int.out 2>&1 &
+pid=$!
+# Interrupt once up waits for db to be healthy (4 s away).
+for _ in $(seq 100); do
+	grep -q "Service db  Waiting" int.out && break
+	sleep 0.05
+done
+kill -INT $pid
+start=$(date +%s)
+wait $pid
+rc=$?
+end=$(date +%s)
+check_eq "an interrupted up exits 130" "$rc" 130
+check "it stops at once" test $((end - start)) -lt 2
+check_contains "the wait says it was interrupted" "$(cat int.out)" "Service db  Error interrupted"
+check "web was not started" test "$(docker inspect -f '{{.State.Running}}' "$P-web-1" 2>/dev/null)" != true
+expect "up again converges" berth -p "$P" up -d
+check_eq "web runs" "$(docker inspect -f '{{.State.Running}}' "$P-web-1")" true
+check_eq "db is healthy" "$(docker inspect -f '{{.State.Health.Status}}' "$P-db-1")" healthy
+expect "and nothing is left to do" berth -p "$P" plan
+
+# A recreate interrupted after the new container was made and the old
+# one removed: the temporary <id>_<name> container is renamed next time.
+old_id=$(docker inspect -f '{{.Id}}' "$P-web-1")
+mapfile -t labels < <(docker inspect -f '{{range $k, $v := .Config.Labels}}{{$k}}={{$v}}{{"\n"}}{{end}}' "$P-web-1" | sed '/^$/d')
+args=()
+for l in "${labels[@]}"; do args+=(--label "$l"); done
+tmp="${old_id:0:12}_$P-web-1"
+docker create --name "$tmp" "${args[@]}" --label "com.docker.compose.replace=$P-web-1" \
+	--init --network "${P}_default" "$TEST_IMAGE" sleep 1000 >/dev/null
+expect_fail "plan sees the leftover while the old one exists" berth -p "$P" plan
+check_contains "it would be removed" "$OUT" "remove    $tmp"
+docker rm -f "$P-web-1" >/dev/null
+expect_fail "plan sees the unfinished recreate" berth -p "$P" plan
+check_contains "it would be renamed" "$OUT" "rename    $P-web-1"
+expect "up finishes it" berth -p "$P" up -d
+check_eq "web-1 is back" "$(docker inspect -f '{{.State.Running}}' "$P-web-1")" true
+check "no temporary container is left" test -z "$(docker ps -aq --filter name="$tmp")"
+
+test_done
