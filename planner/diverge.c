@@ -34,6 +34,16 @@ diverge_hash_input(const json_t *def)
 	return copy;
 }
 
+json_t *
+diverge_service_input(const struct service *s)
+{
+	json_t *in = diverge_hash_input(s->def);
+
+	if (s->content)
+		json_object_set(in, PROJECT_CONTENT_KEY, s->content);
+	return in;
+}
+
 /* A value as a person reads it, shortened. */
 static void
 add_value(struct buf *b, const json_t *v)
@@ -97,6 +107,54 @@ cmp_str(const void *a, const void *b)
 static void
 diff(const char *path, const json_t *a, const json_t *b, struct strv *reasons);
 
+/* Has a reason about path (a top-level key) been given already? */
+static bool
+said(const struct strv *reasons, const char *key)
+{
+	size_t len = strlen(key);
+
+	for (size_t i = 0; i < reasons->n; i++)
+		if (strncmp(reasons->v[i], key, len) == 0 &&
+		    (reasons->v[i][len] == '.' || reasons->v[i][len] == '[' ||
+		     reasons->v[i][len] == ' '))
+			return true;
+	return false;
+}
+
+/*
+ * The content digests of configs and secrets (PROJECT_CONTENT_KEY):
+ * "configs.NAME content changed". A digest on one side only is named when
+ * the mounts themselves did not change (a label from an older berth).
+ */
+static void
+diff_content(const json_t *a, const json_t *b, struct strv *reasons)
+{
+	static const char *const sections[] = { "configs", "secrets" };
+
+	for (size_t k = 0; k < ARRAY_SIZE(sections); k++) {
+		const json_t *x = json_object_get(a, sections[k]);
+		const json_t *y = json_object_get(b, sections[k]);
+		bool quiet = said(reasons, sections[k]);
+		const char *name;
+		json_t *v;
+
+		json_object_foreach ((json_t *)y, name, v) {
+			const json_t *old = json_object_get(x, name);
+			if (old && !json_equal((json_t *)old, v))
+				strv_pushf(reasons, "%s.%s content changed",
+					   sections[k], name);
+			else if (old == NULL && !quiet)
+				strv_pushf(reasons, "%s.%s content added",
+					   sections[k], name);
+		}
+		json_object_foreach ((json_t *)x, name, v) {
+			if (json_object_get(y, name) == NULL && !quiet)
+				strv_pushf(reasons, "%s.%s content removed",
+					   sections[k], name);
+		}
+	}
+}
+
 static void
 diff_objects(const char *path, const json_t *a, const json_t *b,
 	     struct strv *reasons)
@@ -120,7 +178,11 @@ diff_objects(const char *path, const json_t *a, const json_t *b,
 		json_t *x = json_object_get(a, keys[i]);
 		json_t *y = json_object_get(b, keys[i]);
 
-		if (x == NULL) {
+		if (*path == '\0' &&
+		    strcmp(keys[i], PROJECT_CONTENT_KEY) == 0) {
+			if (!json_equal(x, y))
+				diff_content(x, y, reasons);
+		} else if (x == NULL) {
 			struct buf m = BUF_INIT;
 			buf_addf(&m, "%s added (", sub);
 			add_value(&m, y);

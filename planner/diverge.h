@@ -28,11 +28,17 @@ struct service;
  * x-* keys (as project_hash_service). New reference.
  */
 json_t *diverge_hash_input(const json_t *def);
+/*
+ * What the config hash of s covers, as the label stores it: its hash
+ * input and, under PROJECT_CONTENT_KEY (project.h), the digests of the
+ * content of its configs and secrets. New reference.
+ */
+json_t *diverge_service_input(const struct service *s);
 
 /*
  * Append to reasons one line per difference between old and new (both
  * hash inputs): "environment.FOO changed (bar -> baz)", "ports[1] added",
- * "labels.x removed".
+ * "labels.x removed", "configs.app content changed".
  */
 void diverge_config(const json_t *old, const json_t *new, struct strv *reasons);
 

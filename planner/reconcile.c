@@ -299,7 +299,7 @@ config_reasons(const struct rec *r, const struct service *s,
 	stored = label_value(c->labels, LABEL_BERTH_CONFIG);
 	old = stored ? json_loads(stored, 0, NULL) : NULL;
 	if (old) {
-		cur = diverge_hash_input(s->def);
+		cur = diverge_service_input(s);
 		diverge_config(old, cur, reasons);
 		json_decref(cur);
 		json_decref(old);
@@ -700,6 +700,52 @@ plan_ready(struct rec *r)
 	}
 }
 
+/* The pull or build action already planned for image ref img, or -1. */
+static long
+image_action(const struct rec *r, const char *img)
+{
+	for (size_t k = 0; k < r->plan->n; k++) {
+		const struct action *a = &r->plan->actions[k];
+		if ((a->type == ACT_BUILD || a->type == ACT_PULL) &&
+		    strcmp(a->target, img) == 0)
+			return (long)k;
+	}
+	return -1;
+}
+
+/*
+ * The image action of service i, whose image is img. Services sharing an
+ * image share one action: an image is built (or pulled) once, and every
+ * service using it waits for that. Building wins over pulling: a pull
+ * planned for another service of the same image becomes this build.
+ */
+static void
+plan_image(struct rec *r, size_t i, const char *img)
+{
+	const struct reconcile_opts *opts = r->opts;
+	const struct service *s = &r->p->services[i];
+	bool build = opts->build && opts->build[i];
+	long k;
+
+	if (!build && !(opts->pull && opts->pull[i]))
+		return;
+	k = image_action(r, img);
+	if (k >= 0 && build && r->plan->actions[k].type == ACT_PULL) {
+		struct action *a = &r->plan->actions[k];
+		a->type = ACT_BUILD;
+		free(a->service);
+		a->service = xstrdup(s->name);
+		a->svc = (int)i;
+		free(a->reason);
+		a->reason = xstrdup(opts->build[i]);
+	}
+	if (k < 0)
+		k = (long)plan_add(r->plan, build ? ACT_BUILD : ACT_PULL, img,
+				   s->name, (int)i, 0, "%s",
+				   build ? opts->build[i] : opts->pull[i]);
+	r->st[i].img = k;
+}
+
 int
 reconcile(struct plan *plan, const struct project *p, const struct observed *o,
 	  const struct reconcile_opts *opts)
@@ -724,14 +770,7 @@ reconcile(struct plan *plan, const struct project *p, const struct observed *o,
 		if (!selected(&r, i))
 			continue;
 		img = naming_image(p, s);
-		if (opts->build && opts->build[i])
-			r.st[i].img = (long)plan_add(plan, ACT_BUILD, img,
-						     s->name, (int)i, 0, "%s",
-						     opts->build[i]);
-		else if (opts->pull && opts->pull[i])
-			r.st[i].img = (long)plan_add(plan, ACT_PULL, img,
-						     s->name, (int)i, 0, "%s",
-						     opts->pull[i]);
+		plan_image(&r, i, img);
 		free(img);
 		plan_service(&r, i);
 		plan_conditions(&r, i);

@@ -16,9 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
-
+#include "archive_lazy.h"
 #include "buf.h"
 #include "build_context.h"
 #include "dockerignore.h"

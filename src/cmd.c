@@ -105,3 +105,18 @@ cmd_getopt_exit(int r)
 {
 	return r == CMD_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
 }
+
+int
+cmd_getopt_none(const struct cmd_entry *e, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CMD_OPT_HELP,
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = cmd_getopt(e, argc, argv, "", opts)) != -1)
+		if (c < 0)
+			return c;
+	return 0;
+}

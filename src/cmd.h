@@ -71,6 +71,8 @@ int cmd_getopt(const struct cmd_entry *e, int argc, char **argv,
 #define CMD_BAD_OPTION (-101)
 /* The exit status for a negative cmd_getopt result. */
 int cmd_getopt_exit(int r);
+/* cmd_getopt for a command whose only option is --help: 0 or CMD_*. */
+int cmd_getopt_none(const struct cmd_entry *e, int argc, char **argv);
 
 struct project;
 struct load_opts;

@@ -24,6 +24,7 @@
 #include "project.h"
 #include "reconcile.h"
 #include "up.h"
+#include "watch_bg.h"
 #include "xalloc.h"
 
 static const char down_usage[] =
@@ -195,6 +196,8 @@ down_exec(struct globals *g, int argc, char **argv)
 	}
 	if (d.plan.n == 0 && d.obs.ncontainers == 0 && d.p == NULL)
 		warning("no resource found for project \"%s\"", d.name);
+	if (optind == argc) /* the whole project: its watcher too */
+		watch_bg_stop(d.name);
 	ret = down_run(&d);
 done:
 	project_unlock(d.lock_fd);

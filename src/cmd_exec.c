@@ -91,7 +91,6 @@ exec_parse(struct exec_opts *o, int argc, char **argv)
 	/* "+": options end at SERVICE; the command's own options follow. */
 	while ((c = cmd_getopt(&cmd_exec_entry, argc, argv, "+de:u:w:Ti",
 			       opts)) != -1) {
-		char *end;
 		if (c < 0)
 			return cmd_getopt_exit(c);
 		switch (c) {
@@ -102,11 +101,9 @@ exec_parse(struct exec_opts *o, int argc, char **argv)
 			env_add(&o->env, optarg);
 			break;
 		case OPT_INDEX:
-			o->index = (int)strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end || o->index < 1)
-				return cmd_usage_error(&cmd_exec_entry,
-						       "invalid index \"%s\"",
-						       optarg);
+			if (target_parse_index(&cmd_exec_entry, optarg,
+					       &o->index) < 0)
+				return EXIT_USAGE;
 			break;
 		case OPT_PRIVILEGED:
 			o->privileged = true;

@@ -275,10 +275,8 @@ images_exec(struct globals *g, int argc, char **argv)
 			return cmd_usage_error(&cmd_images_entry,
 					       "unknown format \"%s\"", optarg);
 	}
-	if (target_open(&t, g, TARGET_ALL) < 0)
-		goto done;
-	n = target_named(&t, argv + optind, (size_t)(argc - optind), false,
-			 &cs);
+	n = target_open_named(&t, g, TARGET_ALL, argv + optind,
+			      (size_t)(argc - optind), false, &cs);
 	if (n < 0)
 		goto done;
 	if (quiet) {

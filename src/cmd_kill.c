@@ -85,10 +85,8 @@ kill_exec(struct globals *g, int argc, char **argv)
 				       sig);
 	query = xasprintf("signal=%s", sig);
 	a.query = query;
-	if (target_open(&t, g, TARGET_ONEOFF) < 0)
-		goto done;
-	n = target_named(&t, argv + optind, (size_t)(argc - optind), orphans,
-			 &cs);
+	n = target_open_named(&t, g, TARGET_ONEOFF, argv + optind,
+			      (size_t)(argc - optind), orphans, &cs);
 	if (n < 0)
 		goto done;
 	if (n == 0)

@@ -28,7 +28,6 @@
 #include "engine.h"
 #include "events.h"
 #include "jsonlines.h"
-#include "labels.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "logmux.h"
@@ -445,10 +444,7 @@ on_settle(struct ev_loop *loop, ev_timer *w, int revents)
 static void
 relist(struct logs *l)
 {
-	char *label = xasprintf(LABEL_PROJECT "=%s", l->t.name);
-	json_t *f = json_pack("{s:[s]}", "label", label);
-	char *text = json_dumps(f, JSON_COMPACT);
-	char *esc = engine_escape(text);
+	char *esc = target_filter(&l->t);
 	char *path = xasprintf("/containers/json?all=1&filters=%s", esc);
 	struct engine_req_opts o = {
 		.path = path,
@@ -460,9 +456,6 @@ relist(struct logs *l)
 	l->list = engine_start(l->e, &o);
 	free(path);
 	free(esc);
-	free(text);
-	json_decref(f);
-	free(label);
 }
 
 static void
@@ -678,7 +671,6 @@ logs_exec(struct globals *g, int argc, char **argv)
 
 	while ((c = cmd_getopt(&cmd_logs_entry, argc, argv, "fn:t", opts)) !=
 	       -1) {
-		char *end;
 		switch (c) {
 		case 'f':
 			l.follow = true;
@@ -702,11 +694,9 @@ logs_exec(struct globals *g, int argc, char **argv)
 			no_prefix = true;
 			break;
 		case OPT_INDEX:
-			l.index = (int)strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end || l.index < 1)
-				return cmd_usage_error(&cmd_logs_entry,
-						       "invalid --index \"%s\"",
-						       optarg);
+			if (target_parse_index(&cmd_logs_entry, optarg,
+					       &l.index) < 0)
+				return EXIT_USAGE;
 			break;
 		case OPT_MERGE:
 			merge = true;

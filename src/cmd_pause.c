@@ -45,23 +45,16 @@ static int
 pause_run(const struct cmd_entry *e, struct globals *g, int argc, char **argv,
 	  const struct lc_action *a, const char *from)
 {
-	static const struct option opts[] = {
-		CMD_OPT_HELP,
-		{ NULL, 0, NULL, 0 },
-	};
 	const struct obs_container **cs = NULL;
 	struct target t;
 	int c, ret = EXIT_FAIL;
 	long n;
 	size_t k = 0;
 
-	while ((c = cmd_getopt(e, argc, argv, "", opts)) != -1)
-		if (c < 0)
-			return cmd_getopt_exit(c);
-	if (target_open(&t, g, 0) < 0)
-		goto done;
-	n = target_named(&t, argv + optind, (size_t)(argc - optind), false,
-			 &cs);
+	if ((c = cmd_getopt_none(e, argc, argv)) < 0)
+		return cmd_getopt_exit(c);
+	n = target_open_named(&t, g, 0, argv + optind, (size_t)(argc - optind),
+			      false, &cs);
 	if (n < 0)
 		goto done;
 	for (long i = 0; i < n; i++)

@@ -87,11 +87,9 @@ port_exec(struct globals *g, int argc, char **argv)
 		if (c == OPT_PROTOCOL) {
 			proto = optarg;
 		} else if (c == OPT_INDEX) {
-			index = (int)strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end || index < 1)
-				return cmd_usage_error(&cmd_port_entry,
-						       "invalid index \"%s\"",
-						       optarg);
+			if (target_parse_index(&cmd_port_entry, optarg,
+					       &index) < 0)
+				return EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 2)

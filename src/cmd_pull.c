@@ -15,12 +15,10 @@
 #include "cmd.h"
 #include "engine.h"
 #include "image_build.h"
-#include "image_output.h"
-#include "image_tasks.h"
 #include "log.h"
-#include "progress.h"
 #include "project.h"
 #include "pull_policy.h"
+#include "transfer.h"
 #include "xalloc.h"
 
 static const char pull_usage[] =
@@ -45,24 +43,6 @@ const struct cmd_entry cmd_pull_entry = {
 	.usage = pull_usage,
 	.exec = pull_exec,
 };
-
-struct pull_run {
-	struct engine *e;
-	struct project *p;
-	size_t *todo;
-	bool quiet;
-};
-
-static int
-start_one(size_t i, image_build_done_fn done, void *arg, void *ctx)
-{
-	struct pull_run *r = ctx;
-	struct service *s = &r->p->services[r->todo[i]];
-
-	return image_pull_start(
-		r->e, json_string_value(json_object_get(s->def, "image")),
-		r->quiet, s->name, done, arg);
-}
 
 /* Should service s be pulled? 1 yes, 0 skip, -1 error. */
 static int
@@ -104,14 +84,14 @@ pull_exec(struct globals *g, int argc, char **argv)
 		CMD_OPT_HELP,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct pull_run r = { 0 };
-	struct progress *prog = NULL;
+	struct transfer t = { .start = image_pull_start };
+	struct project *p = NULL;
+	struct engine *e = NULL;
 	bool ignore_failures = false, deps = false, ignore_buildable = false;
 	const char *policy = NULL;
 	bool *sel = NULL;
 	int *results = NULL;
-	int c, width = 0, ret = EXIT_FAIL;
-	size_t n = 0;
+	int c, ret = EXIT_FAIL;
 
 	while ((c = cmd_getopt(&cmd_pull_entry, argc, argv, "q", opts)) != -1) {
 		if (c < 0)
@@ -125,78 +105,55 @@ pull_exec(struct globals *g, int argc, char **argv)
 		else if (c == OPT_POLICY)
 			policy = optarg;
 		else if (c == 'q')
-			r.quiet = true;
+			t.quiet = true;
 	}
-	if (g->progress && strcmp(g->progress, "quiet") == 0)
-		r.quiet = true;
 	if (policy && strcmp(policy, "missing") != 0 &&
 	    strcmp(policy, "always") != 0)
 		return cmd_usage_error(&cmd_pull_entry,
 				       "invalid --policy \"%s\": use missing "
 				       "or always",
 				       policy);
-	if (cmd_load_project(g, argv + optind, (size_t)(argc - optind), &r.p) <
-	    0)
+	if (cmd_load_project(g, argv + optind, (size_t)(argc - optind), &p) < 0)
 		goto done;
-	sel = xcalloc(r.p->nservices + 1, sizeof(*sel));
-	if (project_select(r.p, argv + optind, (size_t)(argc - optind), !deps,
+	sel = xcalloc(p->nservices + 1, sizeof(*sel));
+	if (project_select(p, argv + optind, (size_t)(argc - optind), !deps,
 			   sel) < 0)
 		goto done;
-	if (engine_open(&r.e, EV_DEFAULT) < 0 || engine_negotiate(r.e) < 0)
+	if (engine_open(&e, EV_DEFAULT) < 0 || engine_negotiate(e) < 0)
 		goto done;
-	r.todo = xcalloc(r.p->nservices + 1, sizeof(*r.todo));
-	for (size_t i = 0; i < r.p->nservices; i++) {
-		struct service *s = &r.p->services[i];
-		const char *img;
-		bool dup = false;
+	t.e = e;
+	t.p = p;
+	for (size_t i = 0; i < p->nservices; i++) {
 		int w;
 
 		if (!sel[i])
 			continue;
-		w = wanted(r.e, s, policy, ignore_buildable);
+		w = wanted(e, &p->services[i], policy, ignore_buildable);
 		if (w < 0)
 			goto done;
-		if (w == 0)
-			continue;
-		/* One pull per image, whichever services share it. */
-		img = json_string_value(json_object_get(s->def, "image"));
-		for (size_t k = 0; k < n && !dup; k++)
-			dup = strcmp(img, json_string_value(json_object_get(
-						  r.p->services[r.todo[k]].def,
-						  "image"))) == 0;
-		if (dup)
-			continue;
-		r.todo[n++] = i;
-		if ((int)strlen(s->name) > width)
-			width = (int)strlen(s->name);
+		if (w > 0)
+			transfer_add(&t, i);
 	}
-	if (!r.quiet)
-		prog = progress_new(g->progress, g->ansi, "Pulling",
-				    engine_loop(r.e));
-	image_output_setup(prog, width);
-	results = xcalloc(n + 1, sizeof(*results));
-	image_tasks_run(r.e, n, g->parallel, start_one, &r, results);
-	progress_free(prog);
-	image_output_setup(NULL, 0);
-	image_output_flush();
+	results = xcalloc(t.n + 1, sizeof(*results));
+	transfer_run(&t, g, "Pulling", results);
 	ret = EXIT_OK;
-	for (size_t k = 0; k < n; k++) {
-		json_t *b =
-			json_object_get(r.p->services[r.todo[k]].def, "build");
+	for (size_t k = 0; k < t.n; k++) {
+		const struct service *s = &p->services[t.todo[k]];
+		json_t *b = json_object_get(s->def, "build");
+
 		if (results[k] == 0)
 			continue;
 		if (b && !json_is_null(b))
 			hint("service \"%s\" can be built instead: berth build "
 			     "%s",
-			     r.p->services[r.todo[k]].name,
-			     r.p->services[r.todo[k]].name);
+			     s->name, s->name);
 		else if (!ignore_failures)
 			ret = EXIT_FAIL;
 	}
 done:
-	engine_free(r.e);
-	project_free(r.p);
-	free(r.todo);
+	transfer_release(&t);
+	engine_free(e);
+	project_free(p);
 	free(sel);
 	free(results);
 	return ret;

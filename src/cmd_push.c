@@ -14,11 +14,9 @@
 #include "cmd.h"
 #include "engine.h"
 #include "image_build.h"
-#include "image_output.h"
-#include "image_tasks.h"
 #include "log.h"
-#include "progress.h"
 #include "project.h"
+#include "transfer.h"
 #include "xalloc.h"
 
 static const char push_usage[] =
@@ -42,24 +40,6 @@ const struct cmd_entry cmd_push_entry = {
 	.exec = push_exec,
 };
 
-struct push_run {
-	struct engine *e;
-	struct project *p;
-	size_t *todo;
-	bool quiet;
-};
-
-static int
-start_one(size_t i, image_build_done_fn done, void *arg, void *ctx)
-{
-	struct push_run *r = ctx;
-	struct service *s = &r->p->services[r->todo[i]];
-
-	return image_push_start(
-		r->e, json_string_value(json_object_get(s->def, "image")),
-		r->quiet, s->name, done, arg);
-}
-
 static int
 push_exec(struct globals *g, int argc, char **argv)
 {
@@ -71,12 +51,12 @@ push_exec(struct globals *g, int argc, char **argv)
 		CMD_OPT_HELP,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct push_run r = { 0 };
-	struct progress *prog = NULL;
+	struct transfer t = { .start = image_push_start };
+	struct project *p = NULL;
+	struct engine *e = NULL;
 	bool ignore_failures = false, deps = false;
 	bool *sel = NULL;
-	int c, width = 0, ret = EXIT_FAIL;
-	size_t n = 0, failed;
+	int c, ret = EXIT_FAIL;
 
 	while ((c = cmd_getopt(&cmd_push_entry, argc, argv, "q", opts)) != -1) {
 		if (c < 0)
@@ -86,53 +66,34 @@ push_exec(struct globals *g, int argc, char **argv)
 		else if (c == OPT_DEPS)
 			deps = true;
 		else if (c == 'q')
-			r.quiet = true;
+			t.quiet = true;
 	}
-	if (g->progress && strcmp(g->progress, "quiet") == 0)
-		r.quiet = true;
-	if (cmd_load_project(g, argv + optind, (size_t)(argc - optind), &r.p) <
-	    0)
+	if (cmd_load_project(g, argv + optind, (size_t)(argc - optind), &p) < 0)
 		goto done;
-	sel = xcalloc(r.p->nservices + 1, sizeof(*sel));
-	if (project_select(r.p, argv + optind, (size_t)(argc - optind), !deps,
+	sel = xcalloc(p->nservices + 1, sizeof(*sel));
+	if (project_select(p, argv + optind, (size_t)(argc - optind), !deps,
 			   sel) < 0)
 		goto done;
-	r.todo = xcalloc(r.p->nservices + 1, sizeof(*r.todo));
-	for (size_t i = 0; i < r.p->nservices; i++) {
-		struct service *s = &r.p->services[i];
+	t.p = p;
+	for (size_t i = 0; i < p->nservices; i++) {
+		const struct service *s = &p->services[i];
 		const char *img =
 			json_string_value(json_object_get(s->def, "image"));
 		json_t *b = json_object_get(s->def, "build");
-		bool dup = false;
 
-		if (!sel[i] || img == NULL || *img == '\0' || b == NULL ||
-		    json_is_null(b))
-			continue;
-		for (size_t k = 0; k < n && !dup; k++)
-			dup = strcmp(img, json_string_value(json_object_get(
-						  r.p->services[r.todo[k]].def,
-						  "image"))) == 0;
-		if (dup)
-			continue;
-		r.todo[n++] = i;
-		if ((int)strlen(s->name) > width)
-			width = (int)strlen(s->name);
+		if (sel[i] && img && *img && b && !json_is_null(b))
+			transfer_add(&t, i);
 	}
-	if (engine_open(&r.e, EV_DEFAULT) < 0 || engine_negotiate(r.e) < 0)
+	if (engine_open(&e, EV_DEFAULT) < 0 || engine_negotiate(e) < 0)
 		goto done;
-	if (!r.quiet)
-		prog = progress_new(g->progress, g->ansi, "Pushing",
-				    engine_loop(r.e));
-	image_output_setup(prog, width);
-	failed = image_tasks_run(r.e, n, g->parallel, start_one, &r, NULL);
-	progress_free(prog);
-	image_output_setup(NULL, 0);
-	image_output_flush();
-	ret = failed && !ignore_failures ? EXIT_FAIL : EXIT_OK;
+	t.e = e;
+	ret = transfer_run(&t, g, "Pushing", NULL) && !ignore_failures ?
+		      EXIT_FAIL :
+		      EXIT_OK;
 done:
-	engine_free(r.e);
-	project_free(r.p);
-	free(r.todo);
+	transfer_release(&t);
+	engine_free(e);
+	project_free(p);
 	free(sel);
 	return ret;
 }

@@ -72,22 +72,14 @@ restart_exec(struct globals *g, int argc, char **argv)
 
 	while ((c = cmd_getopt(&cmd_restart_entry, argc, argv, "t:", opts)) !=
 	       -1) {
-		if (c < 0) {
+		if (c < 0 ||
+		    (c == 't' && lc_timeout_query(&cmd_restart_entry, optarg,
+						  &query) < 0)) {
 			free(query);
-			return cmd_getopt_exit(c);
+			return c < 0 ? cmd_getopt_exit(c) : EXIT_USAGE;
 		}
-		if (c == OPT_NO_DEPS) {
+		if (c == OPT_NO_DEPS)
 			no_deps = true;
-		} else if (c == 't') {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			free(query);
-			if (*optarg == '\0' || *end || v < 0)
-				return cmd_usage_error(&cmd_restart_entry,
-						       "invalid timeout \"%s\"",
-						       optarg);
-			query = xasprintf("t=%ld", v);
-		}
 	}
 	a.query = query;
 	if (target_open(&t, g, TARGET_ALL) < 0)

@@ -48,15 +48,6 @@ rm_running(const struct obs_container *c)
 static int
 rm_stop(struct target *t, const struct obs_container *const *cs, size_t n)
 {
-	static const struct lc_action stop = {
-		.title = "Stopping",
-		.what = "stop",
-		.method = "POST",
-		.suffix = "/stop",
-		.working = "Stopping",
-		.done = "Stopped",
-		.also_ok = 304,
-	};
 	const struct obs_container **run = xcalloc(n + 1, sizeof(*run));
 	size_t k = 0;
 	int ret;
@@ -64,7 +55,7 @@ rm_stop(struct target *t, const struct obs_container *const *cs, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (rm_running(cs[i]))
 			run[k++] = cs[i];
-	ret = lc_run(t, &stop, run, k, LC_DEPENDENTS_FIRST, NULL);
+	ret = lc_run(t, &lc_stop, run, k, LC_DEPENDENTS_FIRST, NULL);
 	free(run);
 	return ret;
 }
@@ -136,10 +127,8 @@ rm_exec(struct globals *g, int argc, char **argv)
 
 	if ((r = rm_parse(&o, argc, argv)) >= 0)
 		return r;
-	if (target_open(&t, g, TARGET_ALL) < 0)
-		goto done;
-	n = target_named(&t, argv + optind, (size_t)(argc - optind), false,
-			 &cs);
+	n = target_open_named(&t, g, TARGET_ALL, argv + optind,
+			      (size_t)(argc - optind), false, &cs);
 	if (n < 0 || (o.stop && rm_stop(&t, cs, (size_t)n) < 0))
 		goto done;
 	/* What -s stopped counts as stopped; running ones stay. */

@@ -8,7 +8,6 @@
 #include "cmd.h"
 #include "lifecycle.h"
 #include "log.h"
-#include "xalloc.h"
 
 static const char stop_usage[] =
 	"Usage: berth stop [OPTIONS] [SERVICE...]\n"
@@ -37,15 +36,7 @@ stop_exec(struct globals *g, int argc, char **argv)
 		CMD_OPT_HELP,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct lc_action a = {
-		.title = "Stopping",
-		.what = "stop",
-		.method = "POST",
-		.suffix = "/stop",
-		.working = "Stopping",
-		.done = "Stopped",
-		.also_ok = 304,
-	};
+	struct lc_action a = lc_stop;
 	const struct obs_container **cs = NULL;
 	char *query = NULL;
 	struct target t;
@@ -54,28 +45,16 @@ stop_exec(struct globals *g, int argc, char **argv)
 
 	while ((c = cmd_getopt(&cmd_stop_entry, argc, argv, "t:", opts)) !=
 	       -1) {
-		if (c < 0) {
+		if (c < 0 ||
+		    (c == 't' &&
+		     lc_timeout_query(&cmd_stop_entry, optarg, &query) < 0)) {
 			free(query);
-			return cmd_getopt_exit(c);
-		}
-		if (c == 't') {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end || v < 0) {
-				free(query);
-				return cmd_usage_error(&cmd_stop_entry,
-						       "invalid timeout \"%s\"",
-						       optarg);
-			}
-			free(query);
-			query = xasprintf("t=%ld", v);
+			return c < 0 ? cmd_getopt_exit(c) : EXIT_USAGE;
 		}
 	}
 	a.query = query;
-	if (target_open(&t, g, TARGET_ALL) < 0)
-		goto done;
-	n = target_named(&t, argv + optind, (size_t)(argc - optind), false,
-			 &cs);
+	n = target_open_named(&t, g, TARGET_ALL, argv + optind,
+			      (size_t)(argc - optind), false, &cs);
 	if (n < 0)
 		goto done;
 	if (lc_run(&t, &a, cs, (size_t)n, LC_DEPENDENTS_FIRST, NULL) == 0)

@@ -113,25 +113,17 @@ top_run(struct target *t, const struct obs_container *const *cs, size_t n)
 static int
 top_exec(struct globals *g, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CMD_OPT_HELP,
-		{ NULL, 0, NULL, 0 },
-	};
 	const struct obs_container **cs = NULL;
 	struct target t;
 	int c, ret = EXIT_FAIL;
 	long n;
 
-	while ((c = cmd_getopt(&cmd_top_entry, argc, argv, "", opts)) != -1)
-		if (c < 0)
-			return cmd_getopt_exit(c);
-	if (target_open(&t, g, 0) < 0)
-		goto done;
-	n = target_named(&t, argv + optind, (size_t)(argc - optind), false,
-			 &cs);
+	if ((c = cmd_getopt_none(&cmd_top_entry, argc, argv)) < 0)
+		return cmd_getopt_exit(c);
+	n = target_open_named(&t, g, 0, argv + optind, (size_t)(argc - optind),
+			      false, &cs);
 	if (n >= 0 && top_run(&t, cs, (size_t)n) == 0)
 		ret = EXIT_OK;
-done:
 	free(cs);
 	target_close(&t);
 	return ret;

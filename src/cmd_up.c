@@ -4,7 +4,9 @@
  * Reads as the steps: parse, load, converge (observe -> plan -> execute,
  * up.c). Detached (-d, --wait) it ends there; attached it hands over to
  * up_attached (up_attached.h), which converges with attach hooks and then
- * follows the containers' output.
+ * follows the containers' output. With --watch, the develop.watch rules
+ * are applied as well: attached, alongside the output; detached, by a
+ * watcher left running in the background (watch_bg.h).
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +15,8 @@
 #include "log.h"
 #include "up.h"
 #include "up_attached.h"
+#include "watch.h"
+#include "watch_bg.h"
 
 static const char up_usage[] =
 	"Usage: berth up [OPTIONS] [SERVICE...]\n"
@@ -29,6 +33,8 @@ static const char up_usage[] =
 	"      --pull POLICY             pull images: always, missing, never, build, policy\n"
 	"      --quiet-pull              no pull progress\n"
 	"      --quiet-build             no build output\n"
+	"  -w, --watch                   watch the develop.watch paths and sync, restart\n"
+	"                                or rebuild; with -d, in the background until down\n"
 	"      --force-recreate          recreate containers even if unchanged\n"
 	"      --no-recreate             never recreate existing containers\n"
 	"      --always-recreate-deps    recreate the dependencies of the named services\n"
@@ -39,7 +45,8 @@ static const char up_usage[] =
 	"      --scale SERVICE=NUM       run NUM containers of SERVICE (repeatable)\n"
 	"  -t, --timeout SECONDS         stop timeout when replacing containers\n"
 	"      --dry-run                 print the plan, change nothing\n"
-	"  -y, --yes                     answer yes to questions\n"
+	"  -y, --yes                     assume yes (accepted for compatibility: up asks\n"
+	"                                nothing)\n"
 	"      --abort-on-container-exit     stop everything when a container exits\n"
 	"      --abort-on-container-failure  stop everything when a container fails\n"
 	"      --exit-code-from SERVICE  exit with SERVICE's exit code (implies abort)\n"
@@ -71,6 +78,7 @@ enum {
 	OPT_NO_LOG_PREFIX,
 	OPT_TIMESTAMPS,
 	OPT_MENU,
+	OPT_WATCH,
 };
 
 /* The attached-mode flags, which only up has. */
@@ -112,9 +120,36 @@ up_attached_option(struct up_ctx *ctx, int c, const char *arg)
 	case OPT_MENU:
 		ctx->menu = true;
 		break;
+	case 'w':
+		ctx->watch = true;
+		break;
 	default:
 		break;
 	}
+}
+
+/*
+ * -d (or --wait): converge and exit; with --watch, first check the rules
+ * (nothing starts when they are wrong), then leave a watcher running.
+ */
+static int
+up_detached(struct up_ctx *ctx)
+{
+	struct watch_opts wo = { .quiet = ctx->quiet_build };
+	struct watch *w = NULL;
+	int ret;
+
+	if (ctx->watch) {
+		ret = watch_start(&w, ctx, &wo, NULL);
+		watch_free(w);
+		if (ret < 0)
+			return EXIT_FAIL;
+	}
+	ret = up_converge(ctx, NULL);
+	if (ret == EXIT_OK && ctx->watch && !ctx->no_start &&
+	    watch_bg_start(ctx, ctx->quiet_build) < 0)
+		ret = EXIT_FAIL;
+	return ret;
 }
 
 static int
@@ -140,14 +175,16 @@ up_exec(struct globals *g, int argc, char **argv)
 		{ "no-log-prefix", no_argument, NULL, OPT_NO_LOG_PREFIX },
 		{ "timestamps", no_argument, NULL, OPT_TIMESTAMPS },
 		{ "menu", no_argument, NULL, OPT_MENU },
+		{ "watch", no_argument, NULL, 'w' },
 		CMD_OPT_HELP,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct up_ctx ctx;
+	struct watch_opts wo = { 0 };
 	int c, r, ret = EXIT_FAIL;
 
 	up_ctx_init(&ctx, g);
-	while ((c = cmd_getopt(&cmd_up_entry, argc, argv, "dt:Vy", opts)) !=
+	while ((c = cmd_getopt(&cmd_up_entry, argc, argv, "dt:Vwy", opts)) !=
 	       -1) {
 		if (c < 0) {
 			ret = cmd_getopt_exit(c);
@@ -165,10 +202,15 @@ up_exec(struct globals *g, int argc, char **argv)
 		ret = EXIT_USAGE;
 		goto done;
 	}
+	wo.quiet = ctx.quiet_build;
 	if (up_ctx_load(&ctx, argv + optind, (size_t)(argc - optind)) < 0)
 		goto done;
-	if (ctx.detach || ctx.dry_run)
+	if (ctx.dry_run)
 		ret = up_converge(&ctx, NULL);
+	else if (ctx.detach)
+		ret = up_detached(&ctx);
+	else if (ctx.watch)
+		ret = up_attached_watch(&ctx, &wo);
 	else
 		ret = up_attached(&ctx);
 done:

@@ -17,7 +17,6 @@
 #include "buf.h"
 #include "cmd.h"
 #include "engine.h"
-#include "labels.h"
 #include "lifecycle.h"
 #include "log.h"
 #include "logmux.h"
@@ -100,74 +99,15 @@ on_signal(int signo, unsigned count, void *arg)
 	w->done = true;
 }
 
-/* Without a `down` command: stop and remove containers, then networks. */
+/* --down-project: `berth down` with the same global options. */
 static int
-down_by_hand(struct target *t)
+wait_down(struct globals *g)
 {
-	char *label = xasprintf(LABEL_PROJECT "=%s", t->name);
-	json_t *f = json_pack("{s:[s]}", "label", label);
-	char *text = json_dumps(f, JSON_COMPACT);
-	char *esc = engine_escape(text);
-	char *path = xasprintf("/containers/json?all=1&filters=%s", esc);
-	json_t *list = NULL, *item;
-	size_t i;
-	int ret = 0;
-
-	if (engine_call(t->engine, "GET", path, NULL, &list) < 0) {
-		ret = -1;
-		goto done;
-	}
-	json_array_foreach (list, i, item) {
-		const char *id = json_string_value(json_object_get(item, "Id"));
-		char *p = xasprintf("/containers/%s/stop", id);
-		long st = engine_call_status(t->engine, "POST", p, NULL, NULL);
-		free(p);
-		if (st < 0 || (st >= 300 && st != 304 && st != 404)) {
-			ret = -1;
-			continue;
-		}
-		p = xasprintf("/containers/%s?force=1", id);
-		if (engine_call(t->engine, "DELETE", p, NULL, NULL) < 0)
-			ret = -1;
-		free(p);
-	}
-	json_decref(list);
-	list = NULL;
-	free(path);
-	path = xasprintf("/networks?filters=%s", esc);
-	if (engine_call(t->engine, "GET", path, NULL, &list) < 0) {
-		ret = -1;
-		goto done;
-	}
-	json_array_foreach (list, i, item) {
-		const char *id = json_string_value(json_object_get(item, "Id"));
-		char *p = xasprintf("/networks/%s", id);
-		if (engine_call(t->engine, "DELETE", p, NULL, NULL) < 0)
-			ret = -1;
-		free(p);
-	}
-done:
-	json_decref(list);
-	free(path);
-	free(esc);
-	free(text);
-	json_decref(f);
-	free(label);
-	return ret;
-}
-
-static int
-wait_down(struct globals *g, struct target *t)
-{
-	const struct cmd_entry *down = cmd_find("down");
 	char name[] = "down";
 	char *argv[] = { name, NULL };
 
-	if (down) {
-		optind = 0;
-		return down->exec(g, 1, argv);
-	}
-	return down_by_hand(t) < 0 ? EXIT_FAIL : EXIT_OK;
+	optind = 0;
+	return cmd_down_entry.exec(g, 1, argv);
 }
 
 static int
@@ -245,7 +185,7 @@ wait_exec(struct globals *g, int argc, char **argv)
 		goto done;
 	ret = w.first_code;
 	if (down) {
-		int d = wait_down(g, &w.t);
+		int d = wait_down(g);
 		if (d != EXIT_OK && ret == 0)
 			ret = d;
 	}

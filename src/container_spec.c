@@ -16,6 +16,7 @@
 #include "container_spec.h"
 #include "diverge.h"
 #include "labels.h"
+#include "log.h"
 #include "naming.h"
 #include "xalloc.h"
 
@@ -318,7 +319,7 @@ spec_labels(const struct project *p, const struct service *s, int number,
 	}
 	json_object_set_new(labels, LABEL_VERSION,
 			    json_string(COMPOSE_COMPAT_VERSION));
-	hashed = diverge_hash_input(s->def);
+	hashed = diverge_service_input(s);
 	text = json_dumps(hashed, JSON_COMPACT | JSON_SORT_KEYS);
 	json_object_set_new(labels, LABEL_BERTH_CONFIG, json_string(text));
 	free(text);
@@ -483,6 +484,23 @@ tmpfs_mount(const json_t *v)
 	return m;
 }
 
+/* Where a config or secret entry v lands in the container. Caller frees. */
+static char *
+file_target(const json_t *v, const char *src, const char *dir)
+{
+	const char *target = json_is_object(v) ? str(v, "target") : NULL;
+
+	if (target && *target == '/')
+		return xstrdup(target);
+	return xasprintf("%s/%s", dir, target && *target ? target : src);
+}
+
+static const char *
+file_source(const json_t *v)
+{
+	return json_is_string(v) ? json_string_value(v) : str(v, "source");
+}
+
 /* Secrets and configs from files: read-only binds. */
 static void
 spec_files(const struct project *p, const json_t *def, const char *section,
@@ -493,23 +511,113 @@ spec_files(const struct project *p, const json_t *def, const char *section,
 	json_t *v;
 
 	json_array_foreach (get(def, section), i, v) {
-		const char *src = json_is_string(v) ? json_string_value(v) :
-						      str(v, "source");
-		const char *target = json_is_object(v) ? str(v, "target") :
-							 NULL;
+		const char *src = file_source(v);
 		const char *file = str(get(top, src ? src : ""), "file");
 		char *dst;
 
 		if (src == NULL || file == NULL)
 			continue;
-		if (target && *target == '/')
-			dst = xstrdup(target);
-		else
-			dst = xasprintf("%s/%s", dir, target ? target : src);
+		dst = file_target(v, src, dir);
 		json_array_append_new(binds,
 				      json_sprintf("%s:%s:ro", file, dst));
 		free(dst);
 	}
+}
+
+/* A uid or gid of the long syntax ("1000" or 1000); 0 when unset. */
+static long long
+id_of(const json_t *v, const char *key, const char *section, const char *src,
+      int *ret)
+{
+	const json_t *x = get(v, key);
+	const char *s = json_string_value(x);
+	char *end;
+	long long n;
+
+	if (json_is_integer(x))
+		return json_integer_value(x);
+	if (s == NULL || *s == '\0')
+		return 0;
+	n = strtoll(s, &end, 10);
+	if (*end || n < 0) {
+		*ret = error("%s \"%s\": %s \"%s\" is not a number", section,
+			     src, key, s);
+		return 0;
+	}
+	return n;
+}
+
+/* The copies of one section (configs or secrets) of s into out. */
+static int
+section_copies(const struct project *p, const struct service *s,
+	       const char *section, const char *dir, json_t *out)
+{
+	const json_t *top = get(p->model, section);
+	int ret = 0;
+	size_t i;
+	json_t *v;
+
+	json_array_foreach (get(s->def, section), i, v) {
+		const char *src = file_source(v);
+		const json_t *def = get(top, src ? src : "");
+		const json_t *content = get(def, "content");
+		const char *env = str(def, "environment");
+		const json_t *mode = json_is_object(v) ? get(v, "mode") : NULL;
+		const char *value = NULL;
+		json_t *c;
+		char *dst;
+
+		if (src == NULL || str(def, "file"))
+			continue;
+		if (json_is_string(content)) {
+			value = json_string_value(content);
+		} else if (env) {
+			value = project_env_value(p, env);
+			if (value == NULL) {
+				ret = error("environment variable \"%s\" "
+					    "required by %s \"%s\" of service "
+					    "\"%s\" is not set",
+					    env, section, src, s->name);
+				continue;
+			}
+		} else {
+			continue;
+		}
+		dst = file_target(v, src, dir);
+		c = json_pack(
+			"{s:s, s:s%, s:I, s:I, s:I}", "path", dst, "content",
+			value,
+			json_is_string(content) ? json_string_length(content) :
+						  strlen(value),
+			"mode",
+			(json_int_t)(json_is_integer(mode) ?
+					     json_integer_value(mode) :
+					     0444),
+			"uid", (json_int_t)id_of(v, "uid", section, src, &ret),
+			"gid", (json_int_t)id_of(v, "gid", section, src, &ret));
+		json_array_append_new(out, c);
+		free(dst);
+	}
+	return ret;
+}
+
+int
+container_spec_copies(const struct project *p, const struct service *s,
+		      json_t **out)
+{
+	json_t *copies = json_array();
+	int ret = 0;
+
+	if (section_copies(p, s, "secrets", "/run/secrets", copies) < 0)
+		ret = -1;
+	if (section_copies(p, s, "configs", "", copies) < 0)
+		ret = -1;
+	if (ret < 0 || json_array_size(copies) == 0) {
+		json_decref(copies);
+		copies = NULL;
+	}
+	*out = copies;
+	return ret;
 }
 
 static void

@@ -23,6 +23,18 @@ json_t *container_spec(const struct project *p, const struct service *s,
 		       int number, const char *image_id);
 
 /*
+ * The configs and secrets of s that are not files (`content:` and
+ * `environment:` sources): they are copied into the container after it is
+ * created and before it starts, as docker compose does. *out gets an
+ * array of {"path": absolute target, "content": text, "mode": int,
+ * "uid": int, "gid": int} (mode 0444 unless the long syntax says), or
+ * NULL when there are none. Returns 0, or -1 after reporting an unset
+ * environment variable or a bad uid/gid (*out is then NULL).
+ */
+int container_spec_copies(const struct project *p, const struct service *s,
+			  json_t **out);
+
+/*
  * Container name: <project>-<service>-<N>, or container_name. With
  * naming_set_compat (--compatibility) the separator is "_". Caller
  * frees.

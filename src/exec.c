@@ -191,6 +191,24 @@ exec_job_call(struct job *j, const char *method, const char *path,
 	free(text);
 }
 
+void
+exec_job_call_raw(struct job *j, const char *method, const char *path,
+		  const char *ctype, const void *body, size_t len, step_fn next)
+{
+	struct engine_req_opts o = {
+		.method = method,
+		.path = path,
+		.body = body,
+		.body_len = len,
+		.content_type = ctype,
+		.on_done = on_step_done,
+		.arg = j,
+	};
+
+	j->next = next;
+	j->req = engine_start(j->x->e, &o);
+}
+
 /* ---- networks and volumes ---- */
 
 /* The top-level key whose engine name is name, or NULL. */
@@ -353,6 +371,18 @@ image_id_set(struct exec *x, int svc, const char *id)
 	x->o->image_ids[svc] = id ? xstrdup(id) : NULL;
 }
 
+/* After a pull or build: every service running that image has its id. */
+static void
+image_id_set_ref(struct exec *x, const char *ref, const char *id)
+{
+	for (size_t i = 0; i < x->p->nservices; i++) {
+		char *r = naming_image(x->p, &x->p->services[i]);
+		if (strcmp(r, ref) == 0)
+			image_id_set(x, (int)i, id);
+		free(r);
+	}
+}
+
 static void
 image_inspected(struct job *j, struct engine_req *req)
 {
@@ -363,8 +393,8 @@ image_inspected(struct job *j, struct engine_req *req)
 		return;
 	}
 	v = exec_req_json(req);
-	image_id_set(j->x, j->a->svc,
-		     json_string_value(json_object_get(v, "Id")));
+	image_id_set_ref(j->x, j->a->target,
+			 json_string_value(json_object_get(v, "Id")));
 	json_decref(v);
 	exec_job_done(j, j->a->type == ACT_BUILD ? "Built" : "Pulled");
 }
@@ -483,7 +513,16 @@ connected(struct job *j, struct engine_req *req)
 
 static void recreate_stop_old(struct job *j);
 
-/* Connect the networks after the first; then the action goes on. */
+void
+exec_created(struct job *j)
+{
+	if (j->a->type == ACT_RECREATE)
+		recreate_stop_old(j);
+	else
+		exec_job_done(j, "Created");
+}
+
+/* Connect the networks after the first; then copy files into it. */
 static void
 connect_next(struct job *j)
 {
@@ -491,10 +530,7 @@ connect_next(struct job *j)
 	const char *cid = j->new_id ? j->new_id : j->id;
 
 	if (n == NULL) {
-		if (j->a->type == ACT_RECREATE)
-			recreate_stop_old(j);
-		else
-			exec_job_done(j, "Created");
+		exec_copy_files(j);
 		return;
 	}
 	char *esc =

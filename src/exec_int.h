@@ -80,6 +80,17 @@ json_t *exec_req_json(struct engine_req *req);
 /* Start one request of job j; next runs with its answer. */
 void exec_job_call(struct job *j, const char *method, const char *path,
 		   const json_t *body, step_fn next);
+/* The same with a raw body of content type ctype (copied). */
+void exec_job_call_raw(struct job *j, const char *method, const char *path,
+		       const char *ctype, const void *body, size_t len,
+		       step_fn next);
+/* A create or recreate has its container, networks and files: go on. */
+void exec_created(struct job *j);
+
+/* exec_files.c */
+/* Copy the service's content/environment configs and secrets into the
+   new container, then exec_created (or fail the job). */
+void exec_copy_files(struct job *j);
 
 /* exec_wait.c */
 void exec_run_wait(struct job *j);

@@ -77,10 +77,10 @@ judge(const struct action *a, json_t *in, char **why)
 	*why = NULL;
 	if (!state)
 		state = "?";
-	if (health && strcmp(health, "unhealthy") == 0 &&
-	    !(a->type == ACT_WAIT_COMPLETED ||
-	      (a->type == ACT_WAIT_READY && exited && code == 0 &&
-	       a->completed_ok))) {
+	/* An exited container is told by its exit code, below: the engine
+	 * also marks it unhealthy, which says less. */
+	if (health && strcmp(health, "unhealthy") == 0 && !exited &&
+	    a->type != ACT_WAIT_COMPLETED) {
 		buf_adds(&b, "is unhealthy");
 		add_health_log(&b, health_obj);
 		*why = buf_detach(&b, NULL);

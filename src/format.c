@@ -270,7 +270,8 @@ format_state_summary(const char *const *states, size_t n)
 	const char **sorted = xcalloc(n + 1, sizeof(*sorted));
 	struct buf out = BUF_INIT;
 
-	memcpy(sorted, states, n * sizeof(*sorted));
+	if (n) /* states may be NULL when n is 0 */
+		memcpy(sorted, states, n * sizeof(*sorted));
 	qsort(sorted, n, sizeof(*sorted), str_cmp);
 	for (size_t i = 0; i < n;) {
 		size_t j = i;

@@ -8,6 +8,7 @@
  * on at once. A service without containers finishes as soon as it may
  * start, so the order still holds through it.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,6 +262,31 @@ target_named(const struct target *t, char *const *names, size_t n, bool orphans,
 		ret = (long)target_containers(t, sel, orphans, out);
 	free(sel);
 	return ret;
+}
+
+char *
+target_filter(const struct target *t)
+{
+	char *label = xasprintf(LABEL_PROJECT "=%s", t->name);
+	json_t *f = json_pack("{s:[s]}", "label", label);
+	char *text = json_dumps(f, JSON_COMPACT);
+	char *esc = engine_escape(text);
+
+	free(text);
+	json_decref(f);
+	free(label);
+	return esc;
+}
+
+long
+target_open_named(struct target *t, struct globals *g, unsigned flags,
+		  char *const *names, size_t n, bool orphans,
+		  const struct obs_container ***out)
+{
+	*out = NULL;
+	if (target_open(t, g, flags) < 0)
+		return -1;
+	return target_named(t, names, n, orphans, out);
 }
 
 const struct obs_container *
@@ -741,4 +767,47 @@ lc_confirm(const char *msg)
 		return false;
 	}
 	return line[0] == 'y' || line[0] == 'Y';
+}
+
+int
+target_parse_index(const struct cmd_entry *e, const char *arg, int *out)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*arg == '\0' || *end || v < 1 || v > INT_MAX) {
+		cmd_usage_error(e,
+				"invalid --index \"%s\": give a replica "
+				"number, 1 or more",
+				arg);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+const struct lc_action lc_stop = {
+	.title = "Stopping",
+	.what = "stop",
+	.method = "POST",
+	.suffix = "/stop",
+	.working = "Stopping",
+	.done = "Stopped",
+	.also_ok = 304,
+};
+
+int
+lc_timeout_query(const struct cmd_entry *e, const char *arg, char **query)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*arg == '\0' || *end || v < 0) {
+		cmd_usage_error(e, "invalid timeout \"%s\": give whole seconds",
+				arg);
+		return -1;
+	}
+	free(*query);
+	*query = xasprintf("t=%ld", v);
+	return 0;
 }

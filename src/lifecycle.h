@@ -21,6 +21,7 @@
 #include "observed.h"
 #include "strv.h"
 
+struct cmd_entry;
 struct engine;
 struct globals;
 struct project;
@@ -60,6 +61,13 @@ struct target_cond {
 int target_open(struct target *t, struct globals *g, unsigned flags);
 void target_close(struct target *t);
 
+/*
+ * {"label":["com.docker.compose.project=NAME"]}, escaped for a
+ * ?filters= query: every container (or network) of the project. Caller
+ * frees.
+ */
+char *target_filter(const struct target *t);
+
 /* Index of service name in t->services, or -1. */
 int target_service(const struct target *t, const char *name);
 
@@ -88,6 +96,14 @@ long target_named(const struct target *t, char *const *names, size_t n,
 		  bool orphans, const struct obs_container ***out);
 
 /*
+ * target_open, then target_named: how most commands start. Returns the
+ * count, or -1 (reported; *out is then NULL); target_close in both cases.
+ */
+long target_open_named(struct target *t, struct globals *g, unsigned flags,
+		       char *const *names, size_t n, bool orphans,
+		       const struct obs_container ***out);
+
+/*
  * The container SERVICE --index N names, as exec and port find it: the
  * running (or, with all, any) container of the service with that number,
  * else the lowest number, one-offs last. NULL after reporting
@@ -95,6 +111,12 @@ long target_named(const struct target *t, char *const *names, size_t n,
  */
 const struct obs_container *
 target_pick(const struct target *t, const char *service, int index);
+
+/*
+ * --index N of exec, port and logs: a replica number from 1. Returns 0,
+ * or -1 after a usage error message.
+ */
+int target_parse_index(const struct cmd_entry *e, const char *arg, int *out);
 
 enum lc_order {
 	LC_ANY_ORDER,	    /* all at once */
@@ -116,6 +138,15 @@ struct lc_action {
 				dependencies meet their depends_on condition
 				(healthy, completed) */
 };
+
+/* POST /containers/{id}/stop, "already stopped" (304) included. */
+extern const struct lc_action lc_stop;
+
+/*
+ * -t/--timeout SECONDS of stop and restart as the query "t=N" (*query
+ * replaced, caller frees). Returns 0, or -1 after a usage error message.
+ */
+int lc_timeout_query(const struct cmd_entry *e, const char *arg, char **query);
 
 /*
  * Run a on the n containers cs, concurrently (at most --parallel at

@@ -626,8 +626,8 @@ load(struct project **out, const struct load_opts *o, const char *text,
 		goto done;
 	if (!o->no_normalize && validate_refs(model) < 0)
 		goto done;
-	if (project_from_model_hashed(&p, json_incref(model), w.workdir,
-				      !o->no_hash) < 0)
+	if (project_from_model_env(&p, json_incref(model), w.workdir, w.env,
+				   !o->no_hash) < 0)
 		goto done;
 	for (size_t i = 0; i < w.files.n; i++)
 		strv_push(&p->config_files, w.files.v[i]);
@@ -635,7 +635,6 @@ load(struct project **out, const struct load_opts *o, const char *text,
 		strv_push(&p->env_files, w.env_files.v[i]);
 	for (size_t i = 0; i < disabled.n; i++)
 		strv_push(&p->disabled, disabled.v[i]);
-	p->environment = json_incref(w.env);
 	*out = p;
 	ret = 0;
 done:

@@ -5,9 +5,12 @@
  * struct project built on it; everything downstream reads the struct and,
  * for the details of a service, its borrowed canonical JSON.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -126,11 +129,12 @@ cmp_hkey(const void *a, const void *b)
  * skip says to at depth 0, and deploy.replicas.
  */
 static void
-dump_hashed(struct buf *b, const json_t *v, int depth, bool in_deploy)
+dump_hashed(struct buf *b, const json_t *v, int depth, bool in_deploy,
+	    const json_t *extra)
 {
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: {
-		size_t n = json_object_size(v), m = 0;
+		size_t n = json_object_size(v) + 1, m = 0;
 		struct hkey stack[32], *keys = stack;
 		const char *k;
 		json_t *e;
@@ -145,6 +149,12 @@ dump_hashed(struct buf *b, const json_t *v, int depth, bool in_deploy)
 			keys[m].key = k;
 			keys[m++].val = e;
 		}
+		/* The content digests join at the top, where x- keys of the
+		   service itself were left out: no clash. */
+		if (depth == 0 && extra) {
+			keys[m].key = PROJECT_CONTENT_KEY;
+			keys[m++].val = (json_t *)extra;
+		}
 		qsort(keys, m, sizeof(*keys), cmp_hkey);
 		buf_addch(b, '{');
 		for (size_t i = 0; i < m; i++) {
@@ -154,7 +164,8 @@ dump_hashed(struct buf *b, const json_t *v, int depth, bool in_deploy)
 			buf_addch(b, ':');
 			dump_hashed(b, keys[i].val, depth + 1,
 				    depth == 0 &&
-					    strcmp(keys[i].key, "deploy") == 0);
+					    strcmp(keys[i].key, "deploy") == 0,
+				    NULL);
 		}
 		buf_addch(b, '}');
 		if (keys != stack)
@@ -169,7 +180,7 @@ dump_hashed(struct buf *b, const json_t *v, int depth, bool in_deploy)
 		json_array_foreach (v, i, e) {
 			if (i)
 				buf_addch(b, ',');
-			dump_hashed(b, e, depth + 1, false);
+			dump_hashed(b, e, depth + 1, false, NULL);
 		}
 		buf_addch(b, ']');
 		break;
@@ -199,27 +210,183 @@ dump_hashed(struct buf *b, const json_t *v, int depth, bool in_deploy)
 	}
 }
 
-void
-project_hash_service(const json_t *def, char out[65])
+/* The SHA-256 digest, fetched once: a fetch per call is slow. */
+static const EVP_MD *
+sha256_md(void)
 {
-	static const char hex[] = "0123456789abcdef";
-	static EVP_MD *sha256; /* fetched once: a fetch per call is slow */
-	struct buf text = BUF_INIT;
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	static EVP_MD *sha256;
 
 	if (sha256 == NULL)
 		sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-	dump_hashed(&text, def, 0, false);
-	if (sha256 == NULL ||
-	    !EVP_Digest(text.ptr, text.len, md, &mdlen, sha256, NULL))
+	if (sha256 == NULL)
 		die("cannot compute a SHA-256 digest");
+	return sha256;
+}
+
+static void
+hex_of(const unsigned char *md, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+
 	for (unsigned int i = 0; i < 32; i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 15];
 	}
 	out[64] = '\0';
+}
+
+static void
+digest_bytes(const void *data, size_t len, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	if (!EVP_Digest(data, len, md, &mdlen, sha256_md(), NULL))
+		die("cannot compute a SHA-256 digest");
+	hex_of(md, out);
+}
+
+/*
+ * The digest of a regular file's content; -1 when it cannot be read or is
+ * something else (a directory, a device, a FIFO, which opening must not
+ * block on: O_NONBLOCK, then fstat).
+ */
+static int
+digest_file(const char *path, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	char chunk[16384];
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	EVP_MD_CTX *c = NULL;
+	struct stat st;
+	ssize_t n = 0;
+	int ok;
+
+	if (fd < 0)
+		return -1;
+	ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	if (ok) {
+		c = EVP_MD_CTX_new();
+		ok = c && EVP_DigestInit_ex(c, sha256_md(), NULL);
+	}
+	while (ok && (n = read(fd, chunk, sizeof(chunk))) > 0)
+		ok = EVP_DigestUpdate(c, chunk, (size_t)n);
+	ok = ok && n == 0 && EVP_DigestFinal_ex(c, md, &mdlen);
+	EVP_MD_CTX_free(c);
+	close(fd);
+	if (!ok)
+		return -1;
+	hex_of(md, out);
+	return 0;
+}
+
+void
+project_hash_service_content(const json_t *def, const json_t *content,
+			     char out[65])
+{
+	struct buf text = BUF_INIT;
+
+	dump_hashed(&text, def, 0, false, content);
+	digest_bytes(text.ptr, text.len, out);
 	buf_release(&text);
+}
+
+void
+project_hash_service(const json_t *def, char out[65])
+{
+	project_hash_service_content(def, NULL, out);
+}
+
+const char *
+project_env_value(const struct project *p, const char *name)
+{
+	const char *v =
+		json_string_value(json_object_get(p->environment, name));
+
+	return v ? v : getenv(name);
+}
+
+/*
+ * The digest of the content of top-level configs.NAME (or secrets.NAME):
+ * its file, its inline content or its environment variable. NULL when
+ * there is nothing to read (external, missing file, unset variable: up
+ * says so when it mounts it). Computed once per name: cache holds
+ * {"configs": {NAME: HEX or null}, ...}.
+ */
+static const char *
+source_digest(const struct project *p, json_t *cache, const char *section,
+	      const char *name)
+{
+	json_t *sec = json_object_get(cache, section);
+	json_t *have = json_object_get(sec, name);
+	const json_t *def =
+		json_object_get(json_object_get(p->model, section), name);
+	const char *file = json_string_value(json_object_get(def, "file"));
+	const json_t *content = json_object_get(def, "content");
+	const char *env =
+		json_string_value(json_object_get(def, "environment"));
+	const char *value = NULL;
+	char hex[65];
+	int ok = -1;
+
+	if (have)
+		return json_string_value(have);
+	if (sec == NULL) {
+		sec = json_object();
+		json_object_set_new(cache, section, sec);
+	}
+	if (file) {
+		ok = digest_file(file, hex);
+	} else if (json_is_string(content)) {
+		digest_bytes(json_string_value(content),
+			     json_string_length(content), hex);
+		ok = 0;
+	} else if (env && (value = project_env_value(p, env))) {
+		digest_bytes(value, strlen(value), hex);
+		ok = 0;
+	}
+	json_object_set_new(sec, name,
+			    ok == 0 ? json_string(hex) : json_null());
+	return ok == 0 ? json_string_value(json_object_get(sec, name)) : NULL;
+}
+
+/* {"configs": {NAME: HEX}, "secrets": {...}} for what def mounts, or NULL. */
+static json_t *
+service_content(const struct project *p, const json_t *def, json_t *cache)
+{
+	static const char *const sections[] = { "configs", "secrets" };
+	json_t *out = NULL;
+
+	for (size_t k = 0; k < ARRAY_SIZE(sections); k++) {
+		size_t i;
+		json_t *v;
+
+		json_array_foreach (json_object_get(def, sections[k]), i, v) {
+			const char *src =
+				json_is_string(v) ?
+					json_string_value(v) :
+					json_string_value(
+						json_object_get(v, "source"));
+			const char *hex = src ? source_digest(p, cache,
+							      sections[k],
+							      src) :
+						NULL;
+			json_t *sec;
+
+			if (hex == NULL)
+				continue;
+			if (out == NULL)
+				out = json_object();
+			sec = json_object_get(out, sections[k]);
+			if (sec == NULL) {
+				sec = json_object();
+				json_object_set_new(out, sections[k], sec);
+			}
+			json_object_set_new(sec, src, json_string(hex));
+		}
+	}
+	return out;
 }
 
 static int
@@ -324,8 +491,16 @@ int
 project_from_model_hashed(struct project **out, json_t *model,
 			  const char *workdir, bool hash)
 {
+	return project_from_model_env(out, model, workdir, NULL, hash);
+}
+
+int
+project_from_model_env(struct project **out, json_t *model, const char *workdir,
+		       json_t *env, bool hash)
+{
 	struct project *p = xcalloc(1, sizeof(*p));
 	json_t *services = json_object_get(model, "services");
+	json_t *cache = NULL;
 	const char *name;
 	json_t *def;
 	size_t i = 0;
@@ -333,6 +508,7 @@ project_from_model_hashed(struct project **out, json_t *model,
 
 	*out = NULL;
 	p->model = model;
+	p->environment = json_incref(env);
 	p->workdir = xstrdup(workdir);
 	strv_init(&p->config_files);
 	strv_init(&p->env_files);
@@ -346,9 +522,17 @@ project_from_model_hashed(struct project **out, json_t *model,
 		s->name = name;
 		s->def = def;
 		s->replicas = replicas_of(def);
-		if (hash)
-			project_hash_service(def, s->hash);
+		if (!hash)
+			continue;
+		if (json_array_size(json_object_get(def, "configs")) ||
+		    json_array_size(json_object_get(def, "secrets"))) {
+			if (cache == NULL)
+				cache = json_object();
+			s->content = service_content(p, def, cache);
+		}
+		project_hash_service_content(def, s->content, s->hash);
 	}
+	json_decref(cache);
 	qsort(p->services, p->nservices, sizeof(*p->services), cmp_service);
 	graph_init(&p->graph, p->nservices);
 	for (i = 0; i < p->nservices; i++)
@@ -369,8 +553,10 @@ project_free(struct project *p)
 {
 	if (p == NULL)
 		return;
-	for (size_t i = 0; i < p->nservices; i++)
+	for (size_t i = 0; i < p->nservices; i++) {
 		free(p->services[i].deps);
+		json_decref(p->services[i].content);
+	}
 	free(p->services);
 	free(p->order);
 	graph_release(&p->graph);

@@ -42,8 +42,18 @@ struct service {
 	int replicas;	  /* scale > deploy.replicas > 1 */
 	struct service_dep *deps;
 	size_t ndeps;
-	char hash[65]; /* config hash, hex sha256 (see project_hash) */
+	char hash[65];	 /* config hash, hex sha256 (see project_hash) */
+	json_t *content; /* digests of its configs' and secrets' content:
+			    {"configs": {NAME: HEX}, "secrets": {...}}, or
+			    NULL (owned; set when hashing) */
 };
+
+/*
+ * The key under which a service's content digests join its hashed JSON
+ * (an x- key, so it can never be one of the service's own: those are left
+ * out of the hash).
+ */
+#define PROJECT_CONTENT_KEY "x-berth-content"
 
 struct project {
 	char *name;
@@ -70,6 +80,11 @@ project_from_model(struct project **out, json_t *model, const char *workdir);
    printed needs no hashes, and they cost a digest each). */
 int project_from_model_hashed(struct project **out, json_t *model,
 			      const char *workdir, bool hash);
+/* The same with the project environment env (borrowed; the project keeps a
+   reference as p->environment): `environment:` config and secret sources
+   are read from it for the hash. */
+int project_from_model_env(struct project **out, json_t *model,
+			   const char *workdir, json_t *env, bool hash);
 void project_free(struct project *p);
 
 /* Index of the service called name, or -1. */
@@ -82,6 +97,19 @@ int project_service_index(const struct project *p, const char *name);
  * does. Written to out as 64 hex digits.
  */
 void project_hash_service(const json_t *def, char out[65]);
+/*
+ * The same with the digests of the content of its configs and secrets
+ * (content: may be NULL) as the key PROJECT_CONTENT_KEY, so that editing
+ * a config file changes the hash (docker compose does not do that).
+ */
+void project_hash_service_content(const json_t *def, const json_t *content,
+				  char out[65]);
+
+/*
+ * The value of a config's or secret's `environment:` source: from the
+ * project environment, else the process's. NULL when unset (borrowed).
+ */
+const char *project_env_value(const struct project *p, const char *name);
 
 /*
  * Select services: names (may be empty: all) and, unless no_deps, all

@@ -10,8 +10,10 @@
 #include <ev.h>
 
 #include "buf.h"
+#include "container_spec.h"
 #include "engine.h"
 #include "image_build.h"
+#include "image_output.h"
 #include "labels.h"
 #include "lock.h"
 #include "loop.h"
@@ -297,6 +299,19 @@ decide_pull(struct up_ctx *ctx, struct up_state *st, size_t i, bool exists,
 	return 0;
 }
 
+/* Would a and b (same image) be built alike, so decided alike? */
+static bool
+same_build(const struct up_ctx *ctx, const struct service *a,
+	   const struct service *b)
+{
+	const json_t *ba = json_object_get(a->def, "build");
+	const char *pa = policy_of(ctx, a), *pb = policy_of(ctx, b);
+
+	return ba &&
+	       json_equal((json_t *)ba, json_object_get(b->def, "build")) &&
+	       strcmp(pa ? pa : "", pb ? pb : "") == 0;
+}
+
 /* Per selected service: its image id, and whether to build or pull. */
 static int
 decide_images(struct up_ctx *ctx, struct up_state *st)
@@ -304,6 +319,8 @@ decide_images(struct up_ctx *ctx, struct up_state *st)
 	const struct project *p = ctx->project;
 	struct fetch *dense = xcalloc(p->nservices + 1, sizeof(*dense));
 	size_t n = 0, *svc_req = xcalloc(p->nservices + 1, sizeof(*svc_req));
+	/* Per distinct image: the first service that decided its build. */
+	long *builder = xcalloc(p->nservices + 1, sizeof(*builder));
 	int ret;
 
 	/* One request per distinct image: services often share one. */
@@ -351,9 +368,18 @@ decide_images(struct up_ctx *ctx, struct up_state *st)
 		}
 		if (exists && id)
 			st->image_ids[i] = xstrdup(id);
-		if (json_object_get(s->def, "build")) {
+		if (builder[k] &&
+		    same_build(ctx, s, &p->services[builder[k] - 1])) {
+			/* The same image built the same way: decided. */
+			const char *b = st->build[builder[k] - 1];
+			const char *pl = st->pull[builder[k] - 1];
+			st->build[i] = b ? xstrdup(b) : NULL;
+			st->pull[i] = pl ? xstrdup(pl) : NULL;
+		} else if (json_object_get(s->def, "build")) {
 			if (decide_build(ctx, st, i, exists) < 0)
 				ret = -1;
+			if (builder[k] == 0)
+				builder[k] = (long)i + 1;
 		} else if (decide_pull(ctx, st, i, exists, tagged) < 0) {
 			ret = -1;
 		}
@@ -364,6 +390,25 @@ decide_images(struct up_ctx *ctx, struct up_state *st)
 	}
 	free(dense);
 	free(svc_req);
+	free(builder);
+	return ret;
+}
+
+/* Configs and secrets copied at create must be there (their variables
+ * set) before anything changes. */
+static int
+check_copies(const struct up_ctx *ctx)
+{
+	const struct project *p = ctx->project;
+	int ret = 0;
+
+	for (size_t i = 0; i < p->nservices; i++) {
+		json_t *copies = NULL;
+		if (selected(ctx, i) &&
+		    container_spec_copies(p, &p->services[i], &copies) < 0)
+			ret = -1;
+		json_decref(copies);
+	}
 	return ret;
 }
 
@@ -388,7 +433,7 @@ up_prepare(struct up_ctx *ctx, struct up_state *st)
 		if (idx >= 0)
 			st->named[idx] = true;
 	}
-	if (parse_scale(ctx, st) < 0)
+	if (parse_scale(ctx, st) < 0 || check_copies(ctx) < 0)
 		return -1;
 	if (!ctx->dry_run) {
 		st->lock_fd = project_lock(p->name, 300);
@@ -491,23 +536,90 @@ show_unchanged(struct up_ctx *ctx, struct up_state *st, struct progress *pg)
 	}
 }
 
-/* Builds print their own output: they run before the progress display. */
+/* The widest name of a service with an image action: the prefix column
+ * of build and pull output. */
+static int
+image_width(const struct up_ctx *ctx, const struct plan *plan)
+{
+	int width = 0;
+
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct action *a = &plan->actions[i];
+		if ((a->type == ACT_BUILD || a->type == ACT_PULL) &&
+		    a->service && (int)strlen(a->service) > width)
+			width = (int)strlen(a->service);
+	}
+	return width;
+}
+
+/*
+ * Image output (image_output.h) on a terminal goes into the tty block pg
+ * as one status line per service: plain "web | Step 1/3" lines would
+ * garble it. Elsewhere they stay plain lines.
+ */
+static void
+image_output_begin(const struct up_ctx *ctx, const struct plan *plan,
+		   struct progress *pg)
+{
+	if (progress_is_tty(pg))
+		image_output_setup(pg, image_width(ctx, plan));
+}
+
+/* After progress_free: report what the tty block held back. */
+static void
+image_output_end(void)
+{
+	image_output_setup(NULL, 0);
+	image_output_flush();
+}
+
+/* Builds run first, each image once, before the containers' display. */
 static int
 run_builds(struct up_ctx *ctx, struct up_state *st, struct exec_opts *eo)
 {
-	unsigned only = 1u << ACT_BUILD;
+	struct progress *pg = NULL;
+	struct buf msgs = BUF_INIT;
 	bool any = false;
+	int r;
 
 	for (size_t i = 0; i < st->plan.n; i++)
 		if (st->plan.actions[i].type == ACT_BUILD)
 			any = true;
 	if (!any)
 		return 0;
-	eo->only = only;
+	if (!eo->build->quiet)
+		pg = progress_new(ctx->g ? ctx->g->progress : NULL,
+				  ctx->g ? ctx->g->ansi : NULL, "Building",
+				  engine_loop(ctx->engine));
+	if (!progress_is_tty(pg)) {
+		/* Plain lines tell it all; no progress events besides. */
+		progress_free(pg);
+		pg = NULL;
+	}
+	if (pg)
+		log_capture(&msgs);
+	image_output_begin(ctx, &st->plan, pg);
+	eo->only = 1u << ACT_BUILD;
 	eo->progress = NULL;
-	int r = exec_plan(ctx->engine, ctx->project, &st->plan, eo);
+	r = exec_plan(ctx->engine, ctx->project, &st->plan, eo);
 	eo->only = 0;
+	progress_free(pg);
+	log_capture(NULL);
+	if (msgs.len) {
+		fflush(stdout);
+		fputs(msgs.ptr, stderr);
+	}
+	buf_release(&msgs);
+	image_output_end();
 	return r;
+}
+
+/* --quiet-build, or --progress quiet: no build output. */
+static bool
+quiet_build(const struct up_ctx *ctx)
+{
+	return ctx->quiet_build || (ctx->g && ctx->g->progress &&
+				    strcmp(ctx->g->progress, "quiet") == 0);
 }
 
 int
@@ -517,7 +629,7 @@ up_converge(struct up_ctx *ctx, const struct exec_hooks *hooks)
 	struct exec_opts eo = { 0 };
 	struct progress *pg = NULL;
 	struct buf msgs = BUF_INIT;
-	struct build_opts bo = { .quiet = false };
+	struct build_opts bo = { .quiet = quiet_build(ctx) };
 	int ret;
 
 	if (up_prepare(ctx, &st) < 0) {
@@ -552,6 +664,7 @@ up_converge(struct up_ctx *ctx, const struct exec_hooks *hooks)
 			  engine_loop(ctx->engine));
 	if (progress_is_tty(pg))
 		log_capture(&msgs);
+	image_output_begin(ctx, &st.plan, pg);
 	show_unchanged(ctx, &st, pg);
 	eo.progress = pg;
 	ret = exec_plan(ctx->engine, ctx->project, &st.plan, &eo);
@@ -561,9 +674,52 @@ up_converge(struct up_ctx *ctx, const struct exec_hooks *hooks)
 		fflush(stdout);
 		fputs(msgs.ptr, stderr);
 	}
+	image_output_end();
 done:
 	buf_release(&msgs);
 	up_state_release(&st, ctx->project->nservices);
+	return ret;
+}
+
+int
+up_wait_services(struct engine *e, struct globals *g, const char *project,
+		 char *const *services, const bool *completed_ok, size_t n,
+		 int timeout)
+{
+	/* The waits need the project's name only (they find containers by
+	 * label), so no compose file is needed either. */
+	struct project named = { .name = (char *)project };
+	struct exec_opts eo = { .parallel = g ? g->parallel : 0,
+				.stop_timeout = -1,
+				.wait_timeout = timeout };
+	struct plan plan;
+	struct progress *pg;
+	struct buf msgs = BUF_INIT;
+	int ret;
+
+	plan_init(&plan);
+	for (size_t i = 0; i < n; i++) {
+		bool init = completed_ok && completed_ok[i];
+		size_t a = plan_add(&plan, ACT_WAIT_READY, services[i],
+				    services[i], -1, 0, "%s",
+				    init ? "completed or running" :
+					   "running or healthy");
+		plan.actions[a].completed_ok = init;
+	}
+	pg = progress_new(g ? g->progress : NULL, g ? g->ansi : NULL, "Waiting",
+			  engine_loop(e));
+	if (progress_is_tty(pg))
+		log_capture(&msgs);
+	eo.progress = pg;
+	ret = exec_plan(e, &named, &plan, &eo);
+	progress_free(pg);
+	log_capture(NULL);
+	if (msgs.len) {
+		fflush(stdout);
+		fputs(msgs.ptr, stderr);
+	}
+	buf_release(&msgs);
+	plan_release(&plan);
 	return ret;
 }
 
@@ -585,8 +741,8 @@ up_ctx_init(struct up_ctx *ctx, struct globals *g)
 			      (strcmp(ro, "1") == 0 || strcmp(ro, "true") == 0);
 }
 
-static int
-parse_seconds(const char *opt, const char *arg, int *out)
+int
+up_parse_seconds(const char *opt, const char *arg, int *out)
 {
 	char *end;
 	long v = strtol(arg, &end, 10);
@@ -625,7 +781,10 @@ up_option(struct up_ctx *ctx, int c, const char *arg)
 		ctx->quiet_pull = true;
 		return 1;
 	case UPOPT_QUIET_BUILD:
+		ctx->quiet_build = true;
+		return 1;
 	case 'y':
+		ctx->yes = true;
 		return 1;
 	case UPOPT_FORCE_RECREATE:
 		ctx->force_recreate = true;
@@ -659,13 +818,14 @@ up_option(struct up_ctx *ctx, int c, const char *arg)
 		ctx->detach = true;
 		return 1;
 	case UPOPT_WAIT_TIMEOUT:
-		return parse_seconds("--wait-timeout", arg,
-				     &ctx->wait_timeout) < 0 ?
+		return up_parse_seconds("--wait-timeout", arg,
+					&ctx->wait_timeout) < 0 ?
 			       -1 :
 			       1;
 	case 't':
-		return parse_seconds("--timeout", arg, &ctx->timeout) < 0 ? -1 :
-									    1;
+		return up_parse_seconds("--timeout", arg, &ctx->timeout) < 0 ?
+			       -1 :
+			       1;
 	default:
 		return 0;
 	}

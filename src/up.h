@@ -32,7 +32,8 @@ struct up_ctx {
 	/* plan options */
 	bool force_recreate, no_recreate, no_start, renew_anon_volumes;
 	bool no_deps, always_recreate_deps, remove_orphans;
-	bool build, no_build, quiet_pull;
+	bool build, no_build, quiet_pull, quiet_build;
+	bool yes;	   /* -y: accepted; up asks nothing yet */
 	const char *pull;  /* --pull policy, or NULL */
 	struct strv scale; /* --scale svc=N */
 	int timeout;	   /* -t; -1: stop_grace_period */
@@ -50,6 +51,8 @@ struct up_ctx {
 	bool attach_dependencies;
 	bool no_color, no_log_prefix, timestamps;
 	bool menu;
+	bool watch; /* -w: develop.watch as well (detached: a background
+		       watcher, watch_bg.h) */
 };
 
 /*
@@ -140,5 +143,19 @@ void up_warn_orphans(const struct strv *orphans, bool remove_orphans);
  * With --wait, also waits until the services are running/healthy.
  */
 int up_converge(struct up_ctx *ctx, const struct exec_hooks *hooks);
+
+/*
+ * --wait for containers started some other way (`start --wait`): wait
+ * until every one of services (n names) of project is running, and
+ * healthy when it has a health check, as up --wait does; a service with
+ * completed_ok[i] (others depend on it completing) may instead have
+ * exited 0. timeout: seconds, 0 for none. Progress as g says. Returns an
+ * exit status: 0, 1 (reported: not ready, or timed out), 130.
+ */
+int up_wait_services(struct engine *e, struct globals *g, const char *project,
+		     char *const *services, const bool *completed_ok, size_t n,
+		     int timeout);
+/* "--wait-timeout" and the like: a number of seconds (0 or more). */
+int up_parse_seconds(const char *opt, const char *arg, int *out);
 
 #endif

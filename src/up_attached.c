@@ -67,6 +67,7 @@ struct uctr {
 	bool waiting_start;   /* told "(restarting)": follow at its start */
 	bool finished;	      /* exited for good */
 	int exit_code;
+	bool die_code_known; /* exit_code is the last die event's */
 	int64_t die_ns;
 	struct uctr *next;
 };
@@ -346,9 +347,15 @@ on_inspect(struct engine_req *req, void *arg)
 	json_t *st = json_object_get(j, "State");
 
 	if (c && engine_req_status(req) == 200) {
-		c->restarting = json_is_true(json_object_get(st, "Restarting"));
-		c->exit_code = (int)json_integer_value(
-			json_object_get(st, "ExitCode"));
+		/* Running after a die: its policy restarted it before we
+		 * looked (the engine then reset its ExitCode to 0, so the
+		 * die event's code is the one to tell). */
+		c->restarting =
+			json_is_true(json_object_get(st, "Restarting")) ||
+			json_is_true(json_object_get(st, "Running"));
+		if (!c->die_code_known)
+			c->exit_code = (int)json_integer_value(
+				json_object_get(st, "ExitCode"));
 		/* A stop or kill by us is final, whatever the policy says. */
 		if (u->stopping || u->killing || u->aborting)
 			c->restarting = false;
@@ -425,6 +432,9 @@ on_event(json_t *ev, const char *raw, size_t len, void *arg)
 		char *path = xasprintf("/containers/%s/json", e.id);
 		c->die_ns = e.time_ns;
 		c->die_seen = true;
+		c->die_code_known = e.exit_code >= 0;
+		if (c->die_code_known)
+			c->exit_code = e.exit_code;
 		ua_call(u, "GET", path, e.id, on_inspect, &u->inspects);
 		free(path);
 	} else if (c && strcmp(e.action, "destroy") == 0 && !c->finished &&

@@ -11,11 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <ev.h>
 #include <jansson.h>
 
+#include "archive_lazy.h"
 #include "buf.h"
 #include "dockerignore.h"
 #include "engine.h"
@@ -440,13 +439,16 @@ service_containers(const struct observed *o, const char *svc,
 static int
 sync_rule(struct watch *w, struct rule *r, const struct observed *obs)
 {
-	struct archive *a = archive_write_new();
+	struct archive *a;
 	struct buf tar = BUF_INIT;
 	struct strv dels = STRV_INIT;
 	const struct obs_container **cs = NULL;
 	size_t n, files = 0;
 	int ret = 0;
 
+	if (archive_lazy_load() < 0)
+		return -1;
+	a = archive_write_new();
 	paths_reduce(&r->pending);
 	archive_write_set_format_pax_restricted(a);
 	archive_write_open(a, &tar, NULL, tar_write, NULL);

@@ -275,6 +275,30 @@ format_float(double d, char out[40])
 			 prec - 1 - exp > 0 ? prec - 1 - exp : 0, d);
 }
 
+/* A number, boolean or null as a plain YAML scalar. */
+static void
+format_plain(const json_t *v, char out[40])
+{
+	switch (json_typeof(v)) {
+	case JSON_INTEGER:
+		snprintf(out, 40, "%" JSON_INTEGER_FORMAT,
+			 json_integer_value(v));
+		break;
+	case JSON_REAL:
+		format_float(json_real_value(v), out);
+		break;
+	case JSON_TRUE:
+		strcpy(out, "true");
+		break;
+	case JSON_FALSE:
+		strcpy(out, "false");
+		break;
+	default:
+		strcpy(out, "null");
+		break;
+	}
+}
+
 struct writer {
 	yaml_emitter_t em;
 	struct buf out;
@@ -373,21 +397,8 @@ emit_node(struct writer *w, const json_t *v)
 	case JSON_STRING:
 		return emit_string(w, json_string_value(v),
 				   json_string_length(v));
-	case JSON_INTEGER:
-		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-			 json_integer_value(v));
-		break;
-	case JSON_REAL:
-		format_float(json_real_value(v), num);
-		break;
-	case JSON_TRUE:
-		strcpy(num, "true");
-		break;
-	case JSON_FALSE:
-		strcpy(num, "false");
-		break;
 	default:
-		strcpy(num, "null");
+		format_plain(v, num);
 		break;
 	}
 	return emit_scalar(w, num, strlen(num), YAML_PLAIN_SCALAR_STYLE);
@@ -677,21 +688,8 @@ direct_value(struct direct *d, const json_t *v, size_t col, bool in_seq)
 		put(d, " ", 1);
 		return direct_scalar(d, json_string_value(v),
 				     json_string_length(v), false, col + 2);
-	case JSON_INTEGER:
-		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-			 json_integer_value(v));
-		break;
-	case JSON_REAL:
-		format_float(json_real_value(v), num);
-		break;
-	case JSON_TRUE:
-		strcpy(num, "true");
-		break;
-	case JSON_FALSE:
-		strcpy(num, "false");
-		break;
 	default:
-		strcpy(num, "null");
+		format_plain(v, num);
 		break;
 	}
 	put(d, " ", 1);

@@ -151,7 +151,7 @@ check_printable(const json_t *model)
 /* The config hash the plain way: a copy without the unhashed keys,
    dumped by jansson with sorted keys (project.h says what is left out). */
 static void
-reference_hash(const json_t *def, char out[65])
+reference_hash(const json_t *def, const json_t *content, char out[65])
 {
 	static const char *const unhashed[] = { "build", "pull_policy", "scale",
 						"depends_on", "profiles" };
@@ -169,6 +169,9 @@ reference_hash(const json_t *def, char out[65])
 			json_object_del(copy, key);
 	}
 	json_object_del(json_object_get(copy, "deploy"), "replicas");
+	/* The digests of its configs' and secrets' content (project.h). */
+	if (content)
+		json_object_set(copy, PROJECT_CONTENT_KEY, (json_t *)content);
 	text = json_dumps(copy, JSON_SORT_KEYS | JSON_COMPACT);
 	if (text == NULL)
 		BUG("jansson cannot dump a loaded service");
@@ -186,7 +189,8 @@ check_hashes(const struct project *p)
 	for (size_t i = 0; i < p->nservices; i++) {
 		char want[65];
 
-		reference_hash(p->services[i].def, want);
+		reference_hash(p->services[i].def, p->services[i].content,
+			       want);
 		if (strcmp(want, p->services[i].hash) != 0)
 			BUG("service %s hashes to %s, not %s",
 			    p->services[i].name, p->services[i].hash, want);

@@ -154,3 +154,25 @@ test_done() {
 	[ "$_fails" -eq 0 ]
 	exit $?
 }
+
+# run_ctr SERVICE NUMBER [docker run options] IMAGE COMMAND...: a detached
+# container with the compose labels of service SERVICE, replica NUMBER,
+# named as compose names it; -p "$P" alone then finds it, no file needed.
+run_ctr() {
+	local svc=$1 num=$2
+	shift 2
+	docker run -d --label "com.docker.compose.project=$P" \
+		--label "com.docker.compose.service=$svc" \
+		--label "com.docker.compose.container-number=$num" \
+		--label com.docker.compose.oneoff=False \
+		--name "$P-$svc-$num" "$@" >/dev/null
+}
+
+# wait_for_text FILE TEXT: up to 20 s for TEXT to appear in FILE.
+wait_for_text() {
+	for _ in $(seq 1 100); do
+		grep -qF -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	return 1
+}

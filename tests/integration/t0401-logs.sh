@@ -7,17 +7,6 @@
 test_project
 cd "$T"
 
-# run_ctr SERVICE NUMBER [docker run options] IMAGE COMMAND...
-run_ctr() {
-	local svc=$1 num=$2
-	shift 2
-	docker run -d --label "com.docker.compose.project=$P" \
-		--label "com.docker.compose.service=$svc" \
-		--label "com.docker.compose.container-number=$num" \
-		--label com.docker.compose.oneoff=False \
-		--name "$P-$svc-$num" "$@" >/dev/null
-}
-
 # Ten services printing 20,000 numbered lines each, as fast as they can.
 for i in $(seq 1 10); do
 	run_ctr "s$i" 1 "$TEST_IMAGE" sh -c 'seq 1 20000 | sed "s/^/line /"'

@@ -6,39 +6,20 @@
 test_project
 cd "$T"
 
-run_ctr() {
-	local svc=$1 num=$2
-	shift 2
-	docker run -d --label "com.docker.compose.project=$P" \
-		--label "com.docker.compose.service=$svc" \
-		--label "com.docker.compose.container-number=$num" \
-		--label com.docker.compose.oneoff=False \
-		--name "$P-$svc-$num" "$@" >/dev/null
-}
-
-# wait_for FILE TEXT: up to 20 s for TEXT to appear in FILE.
-wait_for() {
-	for _ in $(seq 1 100); do
-		grep -qF -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
 run_ctr web 1 "$TEST_IMAGE" sh -c 'i=0; while [ $i -lt 40 ]; do i=$((i+1)); echo web $i; sleep 0.2; done'
 sleep 2 # some lines before logs -f begins, for --tail
 "$BERTH" -p "$P" logs -f --tail 3 >"$T/f.txt" 2>"$T/ferr.txt" &
 pid=$!
-check "logs -f prints what is there" wait_for "$T/f.txt" "web-1  | web "
+check "logs -f prints what is there" wait_for_text "$T/f.txt" "web-1  | web "
 
 # Scale up: a new container of the service, after logs -f began.
 run_ctr web 2 "$TEST_IMAGE" sh -c 'echo second hello; sleep 1; echo second bye'
-check "a container started later is followed" wait_for "$T/f.txt" "web-2  | second hello"
-check "to its end" wait_for "$T/f.txt" "web-2  | second bye"
+check "a container started later is followed" wait_for_text "$T/f.txt" "web-2  | second hello"
+check "to its end" wait_for_text "$T/f.txt" "web-2  | second bye"
 
 # Restart it: the new output follows, the old is not repeated.
 docker restart -t 1 "$P-web-2" >/dev/null
-check "after a restart its new output follows" wait_for "$T/f.txt" "web-2  | second bye"
+check "after a restart its new output follows" wait_for_text "$T/f.txt" "web-2  | second bye"
 for _ in $(seq 1 50); do
 	[ "$(grep -c 'web-2  | second hello' "$T/f.txt")" -ge 2 ] && break
 	sleep 0.2
@@ -74,7 +55,7 @@ check_not_contains "--tail 3 left the first lines out" "$first" "web 1"
 run_ctr sleeper 1 "$TEST_IMAGE" sh -c 'echo sleeping; exec sleep 600'
 "$BERTH" -p "$P" logs -f sleeper >"$T/s.txt" 2>&1 &
 pid=$!
-check "following the sleeper" wait_for "$T/s.txt" "sleeper-1  | sleeping"
+check "following the sleeper" wait_for_text "$T/s.txt" "sleeper-1  | sleeping"
 kill -INT "$pid"
 wait "$pid"
 check_eq "Ctrl-C: status 130" "$?" 130
@@ -84,7 +65,7 @@ check_eq "Ctrl-C: status 130" "$?" 130
 pid=$!
 sleep 1
 docker exec "$P-sleeper-1" sh -c 'echo via exec >/proc/1/fd/1'
-check "new output arrives" wait_for "$T/t0.txt" "sleeper-1  | via exec"
+check "new output arrives" wait_for_text "$T/t0.txt" "sleeper-1  | via exec"
 check_not_contains "old output does not" "$(cat "$T/t0.txt")" "sleeping"
 kill -TERM "$pid"
 wait "$pid"

@@ -5,24 +5,6 @@
 test_project
 cd "$T"
 
-run_ctr() {
-	local svc=$1 num=$2
-	shift 2
-	docker run -d --label "com.docker.compose.project=$P" \
-		--label "com.docker.compose.service=$svc" \
-		--label "com.docker.compose.container-number=$num" \
-		--label com.docker.compose.oneoff=False \
-		--name "$P-$svc-$num" "$@" >/dev/null
-}
-
-wait_for() {
-	for _ in $(seq 1 100); do
-		grep -qF -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
 run_ctr web 1 "$TEST_IMAGE" sleep 600
 run_ctr db 1 "$TEST_IMAGE" sleep 600
 
@@ -32,13 +14,13 @@ evpid=$!
 jpid=$!
 sleep 1
 docker restart -t 0 "$P-web-1" "$P-db-1" >/dev/null
-check "a start event is printed" wait_for "$T/ev.txt" " container start "
-check "db's too" wait_for "$T/ev.txt" "(name=$P-db-1, image=$TEST_IMAGE"
+check "a start event is printed" wait_for_text "$T/ev.txt" " container start "
+check "db's too" wait_for_text "$T/ev.txt" "(name=$P-db-1, image=$TEST_IMAGE"
 webid=$(docker inspect -f '{{.Id}}' "$P-web-1")
 check "the text form: time, type, action, id, attributes" \
 	grep -Eq "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{9}Z container start $webid \(name=$P-web-1, image=$TEST_IMAGE" "$T/ev.txt"
 check_not_contains "compose labels are left out" "$(cat "$T/ev.txt")" "com.docker.compose"
-check "--json: one object per line" wait_for "$T/evj.txt" "\"action\":\"start\""
+check "--json: one object per line" wait_for_text "$T/evj.txt" "\"action\":\"start\""
 check "json fields" grep -q "\"type\":\"container\",\"action\":\"start\",\"id\":\"$webid\",\"service\":\"web\",\"attributes\":{\"name\":\"$P-web-1\"" "$T/evj.txt"
 check_not_contains "the service filter leaves db out" "$(cat "$T/evj.txt")" "$P-db-1"
 check "every line is JSON" python3 -c '

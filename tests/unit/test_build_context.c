@@ -21,43 +21,21 @@
 #include "buf.h"
 #include "build_context.h"
 #include "build_digest.h"
+#include "fixture.h"
 #include "log.h"
 #include "test.h"
 #include "xalloc.h"
 
 static char tmp[256];
 
+/* Write tmp/rel with mode. */
 static void
 put(const char *rel, const char *text, mode_t mode)
 {
-	char *path = xasprintf("%s/%s", tmp, rel);
-	FILE *f;
+	char *path = fixture_write(tmp, rel, text);
 
-	/* make the parent directories */
-	for (char *s = strchr(path + strlen(tmp) + 1, '/'); s;
-	     s = strchr(s + 1, '/')) {
-		*s = '\0';
-		mkdir(path, 0755);
-		*s = '/';
-	}
-	f = fopen(path, "w");
-	if (f == NULL) {
-		fprintf(stderr, "cannot write %s: %s\n", path, strerror(errno));
-		exit(1);
-	}
-	fputs(text, f);
-	fclose(f);
 	chmod(path, mode);
 	free(path);
-}
-
-static void
-rm_rf(const char *dir)
-{
-	char *cmd = xasprintf("rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", dir);
-	free(cmd);
 }
 
 /* The tar of the context as "type mode path [-> target] [size]" lines. */
@@ -219,7 +197,7 @@ test_build_files_always_sent(void)
 	f = fopen(di, "w");
 	fputs("node_modules\n*.log\n**/*.log\n!logs/keep.log\n", f);
 	fclose(f);
-	rm_rf(sub);
+	fixture_rm_rf(sub);
 	free(di);
 	free(sub);
 }
@@ -430,6 +408,6 @@ main(void)
 	TEST_RUN(test_digest);
 	TEST_RUN(test_manifest_diff);
 	TEST_RUN(test_many_files);
-	rm_rf(tmp);
+	fixture_rm_rf(tmp);
 	return test_report();
 }

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "canon.h"
+#include "fixture.h"
 #include "log.h"
 #include "pos.h"
 #include "test.h"
@@ -321,15 +322,11 @@ test_env_file_folded(void)
 {
 	char dir[] = "/tmp/berth-canon-XXXXXX";
 	char *f1, *json;
-	FILE *fp;
 	json_t *m, *env = J("{\"P\":\"proj\"}");
 	struct canon_opts o = { "/proj", "demo", env };
 
 	REQUIRE(mkdtemp(dir) != NULL);
-	f1 = xasprintf("%s/a.env", dir);
-	fp = fopen(f1, "w");
-	fputs("A=from-file\nB=${P}-b\nC=c\n", fp);
-	fclose(fp);
+	f1 = fixture_write(dir, "a.env", "A=from-file\nB=${P}-b\nC=c\n");
 	json = xasprintf(
 		"{\"services\":{\"s\":{\"image\":\"x\",\"env_file\":"
 		"[\"%s\",{\"path\":\"%s/missing.env\",\"required\":"

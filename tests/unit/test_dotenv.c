@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "dotenv.h"
+#include "fixture.h"
 #include "log.h"
 #include "pos.h"
 #include "test.h"
@@ -258,17 +259,12 @@ static void
 test_load_file(void)
 {
 	char dir[] = "/tmp/berth-dotenv-XXXXXX";
-	char path[64];
+	char *path;
 	struct buf errs = BUF_INIT;
 	json_t *e = json_object();
-	FILE *f;
 
 	REQUIRE(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/.env", dir);
-	f = fopen(path, "w");
-	REQUIRE(f);
-	fputs("X=1\nY=$X$X\n", f);
-	fclose(f);
+	path = fixture_write(dir, ".env", "X=1\nY=$X$X\n");
 	CHECK(dotenv_load_file(e, path, NULL) == 0);
 	CHECK_STR(get(e, "Y"), "11");
 	remove(path);
@@ -282,6 +278,7 @@ test_load_file(void)
 		CHECK_STR(errs.ptr, want);
 	}
 	rmdir(dir);
+	free(path);
 	json_decref(e);
 	buf_release(&errs);
 }

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "fixture.h"
 #include "log.h"
 #include "pull_policy.h"
 #include "registry_auth.h"
@@ -153,7 +154,6 @@ test_registry_auth(void)
 {
 	char dir[] = "/tmp/berth-test-dockercfg.XXXXXX";
 	char *path, *got;
-	FILE *f;
 
 	REQUIRE(mkdtemp(dir) != NULL);
 	setenv("DOCKER_CONFIG", dir, 1);
@@ -162,15 +162,13 @@ test_registry_auth(void)
 	CHECK_STR(got, "{}");
 	free(got);
 
-	path = xasprintf("%s/config.json", dir);
-	f = fopen(path, "w");
 	/* "alice:s3cret" */
-	fputs("{\"auths\": {\"http://127.0.0.1:5001\": {\"auth\": "
-	      "\"YWxpY2U6czNjcmV0\"},"
-	      " \"https://index.docker.io/v1/\": {\"username\": \"bob\","
-	      " \"password\": \"pw\"}}}",
-	      f);
-	fclose(f);
+	path = fixture_write(
+		dir, "config.json",
+		"{\"auths\": {\"http://127.0.0.1:5001\": {\"auth\": "
+		"\"YWxpY2U6czNjcmV0\"},"
+		" \"https://index.docker.io/v1/\": {\"username\": \"bob\","
+		" \"password\": \"pw\"}}}");
 	got = decode_header("127.0.0.1:5001");
 	CHECK_STR(got, "{\"password\":\"s3cret\",\"serveraddress\":\"127.0.0.1:"
 		       "5001\",\"username\":\"alice\"}");
@@ -185,28 +183,26 @@ test_registry_auth(void)
 
 	/* A credential helper: run with the server on stdin, JSON out. */
 	{
-		char *helper = xasprintf("%s/docker-credential-berthtest", dir);
+		char *helper;
 		char *oldpath = xstrdup(getenv("PATH") ? getenv("PATH") : "");
 		char *newpath = xasprintf("%s:%s", dir, oldpath);
 
-		f = fopen(helper, "w");
-		fputs("#!/bin/sh\n"
-		      "read server\n"
-		      "[ \"$1\" = get ] || exit 2\n"
-		      "case $server in\n"
-		      "127.0.0.1:5003) echo '{\"ServerURL\":\"x\",\"Username\":"
-		      "\"carol\",\"Secret\":\"pw3\"}' ;;\n"
-		      "*) echo 'credentials not found in native keychain'; exit 1 ;;\n"
-		      "esac\n",
-		      f);
-		fclose(f);
+		helper = fixture_write(
+			dir, "docker-credential-berthtest",
+			"#!/bin/sh\n"
+			"read server\n"
+			"[ \"$1\" = get ] || exit 2\n"
+			"case $server in\n"
+			"127.0.0.1:5003) echo '{\"ServerURL\":\"x\",\"Username\":"
+			"\"carol\",\"Secret\":\"pw3\"}' ;;\n"
+			"*) echo 'credentials not found in native keychain'; exit 1 ;;\n"
+			"esac\n");
 		chmod(helper, 0755);
 		setenv("PATH", newpath, 1);
-		f = fopen(path, "w");
-		fputs("{\"credHelpers\": {\"127.0.0.1:5003\": \"berthtest\"},"
-		      " \"credsStore\": \"berthtest\"}",
-		      f);
-		fclose(f);
+		free(fixture_write(
+			dir, "config.json",
+			"{\"credHelpers\": {\"127.0.0.1:5003\": "
+			"\"berthtest\"}, \"credsStore\": \"berthtest\"}"));
 		got = decode_header("127.0.0.1:5003");
 		CHECK_STR(got, "{\"password\":\"pw3\",\"serveraddress\":"
 			       "\"127.0.0.1:5003\",\"username\":\"carol\"}");
@@ -228,9 +224,8 @@ test_registry_auth(void)
 	}
 
 	/* A credential helper that is not installed: a warning, anonymous. */
-	f = fopen(path, "w");
-	fputs("{\"credsStore\": \"berth-test-missing\"}", f);
-	fclose(f);
+	free(fixture_write(dir, "config.json",
+			   "{\"credsStore\": \"berth-test-missing\"}"));
 	struct buf log = BUF_INIT;
 	log_capture(&log);
 	got = decode_header("127.0.0.1:5001");

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "fixture.h"
 #include "log.h"
 #include "pos.h"
 #include "test.h"
@@ -38,21 +39,7 @@ clear_vars(void)
 static void
 put(const char *rel, const char *content)
 {
-	char *path = xasprintf("%s/%s", root, rel);
-	FILE *f;
-
-	for (char *s = strchr(path + strlen(root) + 1, '/'); s;
-	     s = strchr(s + 1, '/')) {
-		*s = '\0';
-		mkdir(path, 0755);
-		*s = '/';
-	}
-	f = fopen(path, "w");
-	if (f) {
-		fputs(content, f);
-		fclose(f);
-	}
-	free(path);
+	free(fixture_write(root, rel, content));
 }
 
 static void
@@ -90,13 +77,9 @@ setup(void)
 static void
 teardown(void)
 {
-	char *cmd = xasprintf("rm -rf '%s'", root);
-
 	if (chdir(home) == 0)
 		setenv("PWD", home, 1);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", root);
-	free(cmd);
+	fixture_rm_rf(root);
 	clear_vars();
 }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "fixture.h"
 #include "log.h"
 #include "pos.h"
 #include "test.h"
@@ -468,17 +469,12 @@ static void
 test_load_file(void)
 {
 	char dir[] = "/tmp/berth-yaml-XXXXXX";
-	char path[64];
+	char *path;
 	struct buf errs = BUF_INIT;
 	json_t *docs;
-	FILE *f;
 
 	REQUIRE(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/compose.yaml", dir);
-	f = fopen(path, "w");
-	REQUIRE(f);
-	fputs("name: demo\n", f);
-	fclose(f);
+	path = fixture_write(dir, "compose.yaml", "name: demo\n");
 	REQUIRE(yaml_load_file(&docs, path) == 0);
 	CHECK_JSON(docs, "[{\"name\":\"demo\"}]");
 	CHECK_STR(
@@ -501,6 +497,7 @@ test_load_file(void)
 	CHECK(strstr(errs.ptr, "cannot read '") != NULL);
 	CHECK(strstr(errs.ptr, "No such file or directory") != NULL);
 	rmdir(dir);
+	free(path);
 	buf_release(&errs);
 }
 
