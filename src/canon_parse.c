@@ -442,6 +442,9 @@ canon_bytes_parse(const char *s, long long *out)
 		end++;
 	if (*end != '\0')
 		return -1;
+	/* Beyond a long long (or inf): not a size any engine takes. */
+	if (!(v * mult <= 9.2e18L))
+		return -1;
 	*out = (long long)(v * mult);
 	return 0;
 }
