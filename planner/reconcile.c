@@ -746,6 +746,26 @@ plan_image(struct rec *r, size_t i, const char *img)
 	r->st[i].img = k;
 }
 
+/*
+ * Project networks and volumes are created only once every image is there:
+ * a build or pull that fails then leaves a new project with nothing made
+ * (every container waits on its networks), so bad input changes nothing.
+ */
+static void
+gate_resources_on_images(struct plan *plan)
+{
+	for (size_t a = 0; a < plan->n; a++) {
+		enum action_type t = plan->actions[a].type;
+		if (t != ACT_CREATE_NETWORK && t != ACT_CREATE_VOLUME)
+			continue;
+		for (size_t b = 0; b < plan->n; b++) {
+			enum action_type u = plan->actions[b].type;
+			if (u == ACT_PULL || u == ACT_BUILD)
+				plan_depend(plan, a, b);
+		}
+	}
+}
+
 int
 reconcile(struct plan *plan, const struct project *p, const struct observed *o,
 	  const struct reconcile_opts *opts)
@@ -777,6 +797,7 @@ reconcile(struct plan *plan, const struct project *p, const struct observed *o,
 	}
 	if (opts->wait && !opts->no_start)
 		plan_ready(&r);
+	gate_resources_on_images(plan);
 	for (size_t i = 0; i < p->nservices; i++) {
 		free(r.st[i].creates.v);
 		free(r.st[i].starts.v);

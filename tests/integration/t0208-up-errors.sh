@@ -83,4 +83,20 @@ check_contains "is named" "$OUT" 'invalid --scale "app=x"'
 expect_fail "no engine" env DOCKER_HOST=unix:///nonexistent "$BERTH" -p "$P" up -d app
 check_contains "says which engine" "$OUT" "cannot reach the Docker engine at unix:///nonexistent"
 
+mkdir -p broken && cd broken || exit 1
+cat >compose.yaml <<YAML
+services:
+  plain:
+    image: $TEST_IMAGE
+    command: sleep 300
+  broken:
+    build: .
+YAML
+printf 'FROM %s\nRUN exit 7\n' "$TEST_IMAGE" >Dockerfile
+expect_fail "a broken Dockerfile fails up" berth -p "$P" up -d
+check_contains "with the engine's words" "$OUT" "returned a non-zero code: 7"
+nothing_made "a failed build in a new project"
+check_eq "and no network was made" "$(docker network ls -q --filter "label=com.docker.compose.project=$P")" ""
+cd ..
+
 test_done
