@@ -101,9 +101,12 @@ cast_value(const char *v, enum cast to)
 		return (*v && *end == '\0') ? json_real(d) : NULL;
 	}
 	case CAST_BOOL:
-		if (strcasecmp(v, "true") == 0)
+		/* YAML 1.1's words, which compose-go still takes (warning) */
+		if (strcasecmp(v, "true") == 0 || strcasecmp(v, "y") == 0 ||
+		    strcasecmp(v, "yes") == 0 || strcasecmp(v, "on") == 0)
 			return json_true();
-		if (strcasecmp(v, "false") == 0)
+		if (strcasecmp(v, "false") == 0 || strcasecmp(v, "n") == 0 ||
+		    strcasecmp(v, "no") == 0 || strcasecmp(v, "off") == 0)
 			return json_false();
 		return NULL;
 	}
@@ -126,6 +129,14 @@ cast_one(const json_t *v, uint64_t set, int depth)
 	if (jx_has_flag(v, POS_TAG_RESET))
 		return NULL;
 	c = cast_value(json_string_value(v), cast_rules[r].to);
+	if (json_is_boolean(c) &&
+	    strcasecmp(json_string_value(v),
+		       json_is_true(c) ? "true" : "false"))
+		diag_warning(v, NULL,
+			     "\"%s\" for a boolean is YAML 1.1, not 1.2: write "
+			     "%s",
+			     json_string_value(v),
+			     json_is_true(c) ? "true" : "false");
 	pos_copy(c, v);
 	return c;
 }

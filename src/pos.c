@@ -91,6 +91,22 @@ pos_set(const json_t *node, const char *file, int line, int col)
 	s->pos.line = line;
 	s->pos.col = col;
 	s->pos.flags = 0;
+	s->pos.key_line = 0;
+	s->pos.key_col = 0;
+}
+
+void
+pos_set_key(const json_t *node, int line, int col)
+{
+	struct slot *s;
+
+	if (node == NULL || nslots == 0)
+		return;
+	s = find(node);
+	if (s->key) {
+		s->pos.key_line = line;
+		s->pos.key_col = col;
+	}
 }
 
 void
@@ -125,6 +141,7 @@ pos_copy(const json_t *dst, const json_t *src)
 		struct pos copy = *p; /* pos_set may move the table */
 		pos_set(dst, copy.file, copy.line, copy.col);
 		pos_set_flags(dst, copy.flags);
+		pos_set_key(dst, copy.key_line, copy.key_col);
 	}
 }
 
@@ -137,14 +154,17 @@ pos_reset(void)
 	strv_clear(&files);
 }
 
+/* Print one diagnostic at node's position (its key's when at_key). */
 static void
-diag_emit(bool is_error, const json_t *node, const char *keypath,
+diag_emit(bool is_error, const json_t *node, bool at_key, const char *keypath,
 	  const char *fmt, va_list ap)
 {
 	const struct pos *p = pos_get(node);
 	struct buf b = BUF_INIT;
 
-	if (p)
+	if (p && at_key && p->key_line)
+		buf_addf(&b, "%s:%d:%d: ", p->file, p->key_line, p->key_col);
+	else if (p)
 		buf_addf(&b, "%s:%d:%d: ", p->file, p->line, p->col);
 	if (keypath && *keypath)
 		buf_addf(&b, "%s: ", keypath);
@@ -162,7 +182,21 @@ diag_error(const json_t *node, const char *keypath, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	diag_emit(true, node, keypath, fmt, ap);
+	diag_emit(true, node, false, keypath, fmt, ap);
+	va_end(ap);
+	nerrors++;
+	return -1;
+}
+
+int
+diag_error_key(const json_t *node, const json_t *where, const char *keypath,
+	       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_emit(true, pos_get(node) ? node : where, pos_get(node) != NULL,
+		  keypath, fmt, ap);
 	va_end(ap);
 	nerrors++;
 	return -1;
@@ -174,7 +208,7 @@ diag_warning(const json_t *node, const char *keypath, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	diag_emit(false, node, keypath, fmt, ap);
+	diag_emit(false, node, false, keypath, fmt, ap);
 	va_end(ap);
 }
 

@@ -27,6 +27,8 @@ struct pos {
 	int line;	/* 1-based */
 	int col;	/* 1-based */
 	unsigned flags; /* enum pos_flag */
+	int key_line;	/* where the mapping key of this value stands, */
+	int key_col;	/* or 0: messages about the key point there */
 };
 
 /* Intern a file name; the returned string lives until pos_reset. */
@@ -36,6 +38,9 @@ const char *pos_intern(const char *file);
 void pos_set(const json_t *node, const char *file, int line, int col);
 /* Set flags on a node that has a position (no-op otherwise). */
 void pos_set_flags(const json_t *node, unsigned flags);
+/* Record where the mapping key of value node stands (no-op without a
+   position: null and booleans are shared singletons). */
+void pos_set_key(const json_t *node, int line, int col);
 /* The position of node, or NULL when unknown. */
 const struct pos *pos_get(const json_t *node);
 /* Give dst the position and flags of src (no-op when src has none). */
@@ -52,6 +57,10 @@ void pos_reset(void);
  */
 int diag_error(const json_t *node, const char *keypath, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Like diag_error, but at the mapping key of node when it is known, else
+   at node, else at where: for messages about a key ("unknown key"). */
+int diag_error_key(const json_t *node, const json_t *where, const char *keypath,
+		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void diag_warning(const json_t *node, const char *keypath, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* How many diag_error calls since the last diag_reset. */

@@ -568,10 +568,10 @@ unknown_key(const json_t *obj, const char *key, const json_t *v,
 		}
 	}
 	if (best)
-		return diag_error(at(v, obj), p->path.buf,
-				  "unknown key \"%s\" (did you mean \"%s\"?)",
-				  key, best);
-	return diag_error(at(v, obj), p->path.buf, "unknown key \"%s\"", key);
+		return diag_error_key(
+			v, obj, p->path.buf,
+			"unknown key \"%s\" (did you mean \"%s\"?)", key, best);
+	return diag_error_key(v, obj, p->path.buf, "unknown key \"%s\"", key);
 }
 
 static int

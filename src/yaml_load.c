@@ -755,6 +755,7 @@ build_mapping(struct yctx *c, yaml_event_t *ev, size_t *size)
 	c->depth++;
 	for (;;) {
 		yaml_event_t kev, vev;
+		yaml_mark_t km;
 		char *key;
 		bool is_merge;
 		json_t *v;
@@ -768,6 +769,7 @@ build_mapping(struct yctx *c, yaml_event_t *ev, size_t *size)
 			break;
 		}
 		key = key_text(c, &kev, &is_merge);
+		km = kev.start_mark;
 		if (key && !is_merge && json_object_get(obj, key))
 			yerr(c, kev.start_mark, "duplicate key \"%s\"", key);
 		if (kev.type == YAML_MAPPING_START_EVENT ||
@@ -801,6 +803,8 @@ build_mapping(struct yctx *c, yaml_event_t *ev, size_t *size)
 			} else if (key && json_object_get(obj, key) == NULL) {
 				/* libyaml checked the key is UTF-8 */
 				json_object_set_new_nocheck(obj, key, v);
+				pos_set_key(v, (int)km.line + 1,
+					    (int)km.column + 1);
 			} else {
 				json_decref(v);
 			}
