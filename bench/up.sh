@@ -7,9 +7,10 @@
 #
 #   bench/up.sh [-n RUNS] [-b BERTH] [SIZES...]      (default 1 10 30)
 #
-# The raw floor is what any tool must spend: one create and one start
-# request per container, all in parallel, through curl; for a no-op, one
-# label-filtered list. Targets: no-op up -d of 30 services < 25 ms, berth
+# The raw floor is what any tool must spend: the project network, then one
+# create and one start request per container on it, all in parallel,
+# through curl; for a no-op, one label-filtered list. Targets: no-op up -d
+# of 30 services < 25 ms, berth
 # peak RSS < 10 MB. docker-compose (apt package) is installed if missing.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -101,14 +102,20 @@ lifecycle() {
 	) >>"$work/$tool-$n"
 }
 
-# The engine floor: parallel create+start through curl, a list, removal.
+# The engine floor: the same calls a compose tool must make, with nothing
+# else: create the project network, then every container on it (create +
+# start) at once through curl; one filtered list; removal of all of them
+# and the network.
 raw() {
 	local n=$1 r=$2 p="bu${rid}raw$1r$2" i t0 ids
 	t0=$EPOCHREALTIME
+	curl -s --unix-socket "$sock" -H 'Content-Type: application/json' \
+		-d "{\"Name\":\"${p}_default\",\"Labels\":{\"com.docker.compose.project\":\"$p\"}}" \
+		"$api/networks/create" >/dev/null
 	for ((i = 1; i <= n; i++)); do
 		(
 			id=$(curl -s --unix-socket "$sock" -H 'Content-Type: application/json' \
-				-d "{\"Image\":\"$image\",\"Cmd\":[\"sleep\",\"100000\"],\"Labels\":{\"com.docker.compose.project\":\"$p\"},\"HostConfig\":{\"Init\":true}}" \
+				-d "{\"Image\":\"$image\",\"Cmd\":[\"sleep\",\"100000\"],\"Labels\":{\"com.docker.compose.project\":\"$p\"},\"HostConfig\":{\"Init\":true,\"NetworkMode\":\"${p}_default\"},\"NetworkingConfig\":{\"EndpointsConfig\":{\"${p}_default\":{\"Aliases\":[\"s$i\"]}}}}" \
 				"$api/containers/create?name=$p-$i" | sed -n 's/.*"Id":"\([^"]*\)".*/\1/p')
 			curl -s --unix-socket "$sock" -X POST "$api/containers/$id/start" >/dev/null
 		) &
@@ -123,6 +130,7 @@ raw() {
 		curl -s --unix-socket "$sock" -X DELETE "$api/containers/$i?force=1" >/dev/null &
 	done
 	wait
+	curl -s --unix-socket "$sock" -X DELETE "$api/networks/${p}_default" >/dev/null
 	echo "down $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.1f\n", (b - a) * 1000}')" >>"$work/raw-$n"
 }
 

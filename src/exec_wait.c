@@ -392,19 +392,22 @@ exec_on_wait_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 	x->timed_out = true;
 	for (size_t i = 0; i < x->plan->n; i++) {
 		struct job *j = &x->jobs[i];
-		if (j->a->type != ACT_WAIT_READY ||
-		    (j->state != J_WAITING && j->state != J_RUNNING))
+		/* A wait still pending (its container not even started yet on
+		   a busy engine) has run out of time as well. */
+		if (j->a->type != ACT_WAIT_READY || j->state == J_FINISHED)
 			continue;
 		if (j->req) {
 			engine_cancel(j->req);
 			j->req = NULL;
 		}
-		if (j->state == J_WAITING) {
+		const char *why = j->last		? j->last :
+				  j->state == J_PENDING ? "not started yet" :
+							  "still waiting";
+		if (j->state != J_RUNNING) {
 			j->state = J_RUNNING;
 			x->active++;
 		}
 		exec_job_fail(j, "service \"%s\" not ready after %ds: %s",
-			      j->a->target, x->o->wait_timeout,
-			      j->last ? j->last : "still waiting");
+			      j->a->target, x->o->wait_timeout, why);
 	}
 }

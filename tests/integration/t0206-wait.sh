@@ -46,8 +46,14 @@ start=$(date +%s)
 expect_fail "up --wait --wait-timeout 2 gives up" berth -p "$P" up --wait --wait-timeout 2
 end=$(date +%s)
 check "it gave up after about 2 seconds" test $((end - start)) -lt 10
-check_contains "the slow service is named with why" "$OUT" \
-	"service \"slow\" not ready after 2s: $P-slow-1 is starting"
+# Why depends on how far a loaded engine got in 2 s: the container is
+# starting, or not even started yet; either way the service is named.
+check_contains "the slow service is named" "$OUT" \
+	"service \"slow\" not ready after 2s: "
+case $OUT in
+*"$P-slow-1 is starting"* | *"not started yet"*) _report ok "with why" ;;
+*) _report fail "with why" ;;
+esac
 check_not_contains "the quick one is not" "$OUT" 'service "quick" not ready'
 check_contains "the summary line" "$OUT" "application not ready after 2s"
 
