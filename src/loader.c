@@ -595,6 +595,7 @@ load(struct project **out, const struct load_opts *o, const char *text,
 	json_t *model = json_object();
 	struct project *p = NULL;
 	char *name = NULL;
+	bool refs_bad;
 	int ret = -1;
 
 	*out = NULL;
@@ -624,10 +625,12 @@ load(struct project **out, const struct load_opts *o, const char *text,
 	}
 	if (apply_profiles(o, w.env, model, &disabled) < 0)
 		goto done;
-	if (!o->no_normalize && validate_refs(model) < 0)
-		goto done;
+	/* Bad references and bad depends_on are both reported before the
+	   load fails: every problem of a file in one run. */
+	refs_bad = !o->no_normalize && validate_refs(model) < 0;
 	if (project_from_model_env(&p, json_incref(model), w.workdir, w.env,
-				   !o->no_hash) < 0)
+				   !o->no_hash && !refs_bad) < 0 ||
+	    refs_bad)
 		goto done;
 	for (size_t i = 0; i < w.files.n; i++)
 		strv_push(&p->config_files, w.files.v[i]);
@@ -636,8 +639,10 @@ load(struct project **out, const struct load_opts *o, const char *text,
 	for (size_t i = 0; i < disabled.n; i++)
 		strv_push(&p->disabled, disabled.v[i]);
 	*out = p;
+	p = NULL;
 	ret = 0;
 done:
+	project_free(p);
 	json_decref(model);
 	json_decref(ld.warned);
 	strv_clear(&ld.includes);
