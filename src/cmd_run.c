@@ -20,6 +20,7 @@
 
 #include "cmd.h"
 #include "container_spec.h"
+#include "dotenv.h"
 #include "engine.h"
 #include "hijack.h"
 #include "image_build.h"
@@ -55,7 +56,19 @@ static const char run_usage[] =
 	"      --no-deps           do not start the service's dependencies\n"
 	"  -T, --no-TTY            no pseudo-TTY (the default when our stdin or\n"
 	"                          stdout is not a terminal)\n"
-	"  -i, --interactive       keep stdin open (the default)\n";
+	"  -i, --interactive       keep stdin open (the default)\n"
+	"      --cap-add CAP       add a Linux capability (repeatable)\n"
+	"      --cap-drop CAP      drop a Linux capability (repeatable)\n"
+	"      --env-from-file FILE\n"
+	"                          read KEY=VAL lines into the environment\n"
+	"                          (repeatable; -e wins)\n"
+	"      --use-aliases       join the service's networks with its aliases\n"
+	"      --pull POLICY       pull the image before running: always,\n"
+	"                          missing (the default) or never\n"
+	"      --quiet-pull        pull without printing progress\n"
+	"      --build             build the service's image first\n"
+	"      --remove-orphans    remove containers of services not in the\n"
+	"                          compose file\n";
 
 static int run_exec(struct globals *g, int argc, char **argv);
 
@@ -68,8 +81,12 @@ const struct cmd_entry cmd_run_entry = {
 
 struct run_opts {
 	bool rm, detach, service_ports, no_deps, no_tty;
+	bool use_aliases, quiet_pull, build, remove_orphans;
 	const char *name, *user, *workdir, *entrypoint;
+	const char *pull; /* always, missing, never; NULL: as before */
 	struct strv env, labels, volumes, publish;
+	struct strv cap_add, cap_drop, env_files;
+	json_t *file_env; /* --env-from-file's KEY=VAL, loaded by run_run */
 };
 
 static void
@@ -79,12 +96,29 @@ run_opts_release(struct run_opts *o)
 	strv_clear(&o->labels);
 	strv_clear(&o->volumes);
 	strv_clear(&o->publish);
+	strv_clear(&o->cap_add);
+	strv_clear(&o->cap_drop);
+	strv_clear(&o->env_files);
+	json_decref(o->file_env);
 }
 
 static int
 run_parse(struct run_opts *o, int argc, char **argv)
 {
-	enum { OPT_RM = 256, OPT_NAME, OPT_ENTRYPOINT, OPT_NO_DEPS };
+	enum {
+		OPT_RM = 256,
+		OPT_NAME,
+		OPT_ENTRYPOINT,
+		OPT_NO_DEPS,
+		OPT_CAP_ADD,
+		OPT_CAP_DROP,
+		OPT_ENV_FROM_FILE,
+		OPT_USE_ALIASES,
+		OPT_PULL,
+		OPT_QUIET_PULL,
+		OPT_BUILD,
+		OPT_REMOVE_ORPHANS,
+	};
 	static const struct option opts[] = {
 		{ "rm", no_argument, NULL, OPT_RM },
 		{ "detach", no_argument, NULL, 'd' },
@@ -101,6 +135,14 @@ run_parse(struct run_opts *o, int argc, char **argv)
 		{ "no-TTY", no_argument, NULL, 'T' },
 		{ "no-tty", no_argument, NULL, 'T' },
 		{ "interactive", no_argument, NULL, 'i' },
+		{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
+		{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
+		{ "env-from-file", required_argument, NULL, OPT_ENV_FROM_FILE },
+		{ "use-aliases", no_argument, NULL, OPT_USE_ALIASES },
+		{ "pull", required_argument, NULL, OPT_PULL },
+		{ "quiet-pull", no_argument, NULL, OPT_QUIET_PULL },
+		{ "build", no_argument, NULL, OPT_BUILD },
+		{ "remove-orphans", no_argument, NULL, OPT_REMOVE_ORPHANS },
 		CMD_OPT_HELP,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -158,6 +200,38 @@ run_parse(struct run_opts *o, int argc, char **argv)
 			break;
 		case 'T':
 			o->no_tty = true;
+			break;
+		case OPT_CAP_ADD:
+			strv_push(&o->cap_add, optarg);
+			break;
+		case OPT_CAP_DROP:
+			strv_push(&o->cap_drop, optarg);
+			break;
+		case OPT_ENV_FROM_FILE:
+			strv_push(&o->env_files, optarg);
+			break;
+		case OPT_USE_ALIASES:
+			o->use_aliases = true;
+			break;
+		case OPT_PULL:
+			if (strcmp(optarg, "always") != 0 &&
+			    strcmp(optarg, "missing") != 0 &&
+			    strcmp(optarg, "never") != 0)
+				return cmd_usage_error(
+					&cmd_run_entry,
+					"--pull wants always, missing or "
+					"never, not \"%s\"",
+					optarg);
+			o->pull = optarg;
+			break;
+		case OPT_QUIET_PULL:
+			o->quiet_pull = true;
+			break;
+		case OPT_BUILD:
+			o->build = true;
+			break;
+		case OPT_REMOVE_ORPHANS:
+			o->remove_orphans = true;
 			break;
 		}
 	}
@@ -291,6 +365,17 @@ run_volume(const struct project *p, const char *spec)
 	return xstrdup(spec);
 }
 
+/* Append the words of caps to the array HostConfig.<key>. */
+static void
+run_caps(json_t *host, const char *key, const struct strv *caps)
+{
+	if (caps->n && !json_is_array(json_object_get(host, key)))
+		json_object_set_new(host, key, json_array());
+	for (size_t i = 0; i < caps->n; i++)
+		json_array_append_new(json_object_get(host, key),
+				      json_string(caps->v[i]));
+}
+
 /* The service's spec, turned one-off with the command line's overrides. */
 static json_t *
 run_spec(const struct project *p, const struct service *s,
@@ -315,11 +400,15 @@ run_spec(const struct project *p, const struct service *s,
 			json_string(strchr(o->labels.v[i], '=') + 1));
 		free(key);
 	}
-	/* A one-off is not restarted, and uses no service aliases. */
+	/* A one-off is not restarted, and uses the service's aliases only
+	 * with --use-aliases. */
 	json_object_set_new(host, "RestartPolicy",
 			    json_pack("{s:s}", "Name", "no"));
-	json_object_foreach (eps, k, v)
-		json_object_del(v, "Aliases");
+	if (!o->use_aliases)
+		json_object_foreach (eps, k, v)
+			json_object_del(v, "Aliases");
+	run_caps(host, "CapAdd", &o->cap_add);
+	run_caps(host, "CapDrop", &o->cap_drop);
 	if (!o->service_ports) {
 		/* Not published, not exposed: what `expose` lists stays. */
 		json_t *exposed = json_object_get(spec, "ExposedPorts");
@@ -342,6 +431,12 @@ run_spec(const struct project *p, const struct service *s,
 	}
 	if (!json_is_array(json_object_get(spec, "Env")))
 		json_object_set_new(spec, "Env", json_array());
+	/* --env-from-file over the service's environment, -e over both. */
+	json_object_foreach (o->file_env, k, v) {
+		char *kv = xasprintf("%s=%s", k, json_string_value(v));
+		env_set(json_object_get(spec, "Env"), kv);
+		free(kv);
+	}
 	for (size_t i = 0; i < o->env.n; i++)
 		env_set(json_object_get(spec, "Env"), o->env.v[i]);
 	if (o->user)
@@ -370,9 +465,10 @@ run_spec(const struct project *p, const struct service *s,
 }
 
 /* Converge the dependencies of service k (with --no-deps: none; the
- * project's networks and volumes in any case). */
+ * project's networks and volumes in any case), removing orphans with
+ * --remove-orphans. */
 static int
-run_deps(struct target *t, size_t k, bool no_deps)
+run_deps(struct target *t, size_t k, const struct run_opts *o)
 {
 	struct up_ctx u;
 	bool any = false;
@@ -383,12 +479,15 @@ run_deps(struct target *t, size_t k, bool no_deps)
 	u.project = t->project;
 	u.selected = xcalloc(t->project->nservices + 1, sizeof(bool));
 	u.selected[k] = true;
-	if (!no_deps)
+	if (!o->no_deps)
 		graph_close_deps(&t->project->graph, u.selected);
 	u.selected[k] = false;
 	for (size_t i = 0; i < t->project->nservices; i++)
 		any = any || u.selected[i];
 	u.detach = true;
+	u.build = o->build;
+	u.quiet_pull = o->quiet_pull;
+	u.remove_orphans = u.remove_orphans || o->remove_orphans;
 	u.wait = any; /* healthy dependencies before the one-off starts */
 	ret = up_converge(&u, NULL);
 	u.engine = NULL;
@@ -405,26 +504,42 @@ build_done(int result, void *arg)
 	*state = result < 0 ? -1 : 1;
 }
 
-/* The service's image, built or pulled if missing; its id (caller frees). */
+/*
+ * The service's image, built (stale or missing, or always with --build) or
+ * pulled (missing, or as --pull says); its id (caller frees).
+ */
 static char *
-run_image(struct target *t, const struct service *s)
+run_image(struct target *t, const struct service *s, const struct run_opts *o)
 {
 	char *ref = service_image_ref(t->project, s), *reason = NULL;
 	char *id = NULL;
+	bool has_build = json_is_object(json_object_get(s->def, "build"));
 	int need, state = 0, r;
 
-	need = image_build_needed(t->engine, t->project, s, &reason);
+	if (o->build && has_build)
+		need = 1;
+	else
+		need = image_build_needed(t->engine, t->project, s, &reason);
 	free(reason);
 	if (need < 0)
 		goto done;
-	if (need == 1)
+	if (need == 1) {
 		r = image_build_start(t->engine, t->project, s, NULL,
 				      build_done, &state);
-	else if ((r = image_exists(t->engine, ref, &id)) != 0)
+	} else if (o->pull &&
+		   (r = image_pull_wanted(t->engine, ref, o->pull)) != 1) {
+		/* Not to be pulled (0), or an error (-1). */
+		if (r == 0 && (r = image_exists(t->engine, ref, &id)) == 0)
+			error("image \"%s\" of service \"%s\" is missing and "
+			      "--pull is \"%s\"",
+			      ref, s->name, o->pull);
+		goto done;
+	} else if (!o->pull && (r = image_exists(t->engine, ref, &id)) != 0) {
 		goto done; /* there (1), or an error (-1) */
-	else
-		r = image_pull_start(t->engine, ref, false, s->name, build_done,
-				     &state);
+	} else {
+		r = image_pull_start(t->engine, ref, o->quiet_pull, s->name,
+				     build_done, &state);
+	}
 	if (r < 0)
 		goto done;
 	while (state == 0)
@@ -439,7 +554,7 @@ done:
 /* POST /containers/create, then the networks beyond the first. */
 static char *
 run_create(struct target *t, const struct service *s, json_t *spec,
-	   const char *name)
+	   const char *name, bool use_aliases)
 {
 	char *esc = engine_escape(name);
 	char *path = xasprintf("/containers/create?name=%s", esc);
@@ -457,8 +572,9 @@ run_create(struct target *t, const struct service *s, json_t *spec,
 		char *net = engine_escape(
 			json_string_value(json_object_get(e, "network")));
 		char *p = xasprintf("/networks/%s/connect", net);
-		json_object_del(json_object_get(body, "EndpointConfig"),
-				"Aliases");
+		if (!use_aliases)
+			json_object_del(json_object_get(body, "EndpointConfig"),
+					"Aliases");
 		json_object_set_new(body, "Container", json_string(id));
 		int r = engine_call(t->engine, "POST", p, body, NULL);
 		json_decref(body);
@@ -552,8 +668,13 @@ run_run(struct target *t, const struct run_opts *o, char *const *cmd,
 		if (r < 0)
 			return EXIT_FAIL;
 	}
-	if (run_deps(t, (size_t)k, o->no_deps) < 0 ||
-	    (image_id = run_image(t, s)) == NULL)
+	/* So do bad --env-from-file files. */
+	for (size_t i = 0; i < o->env_files.n; i++)
+		if (dotenv_load_file(o->file_env, o->env_files.v[i],
+				     t->project->environment) < 0)
+			return EXIT_FAIL;
+	if (run_deps(t, (size_t)k, o) < 0 ||
+	    (image_id = run_image(t, s, o)) == NULL)
 		goto done;
 	slug = run_slug();
 	name = o->name ? xstrdup(o->name) :
@@ -566,7 +687,7 @@ run_run(struct target *t, const struct run_opts *o, char *const *cmd,
 		if (run_publish(spec, json_object_get(spec, "HostConfig"),
 				o->publish.v[i]) < 0)
 			goto done;
-	if ((id = run_create(t, s, spec, name)) == NULL)
+	if ((id = run_create(t, s, spec, name, o->use_aliases)) == NULL)
 		goto done;
 	if (o->detach) {
 		char *start = xasprintf("/containers/%s/start", id);
@@ -596,7 +717,11 @@ run_exec(struct globals *g, int argc, char **argv)
 	struct run_opts o = { .env = STRV_INIT,
 			      .labels = STRV_INIT,
 			      .volumes = STRV_INIT,
-			      .publish = STRV_INIT };
+			      .publish = STRV_INIT,
+			      .cap_add = STRV_INIT,
+			      .cap_drop = STRV_INIT,
+			      .env_files = STRV_INIT,
+			      .file_env = json_object() };
 	struct target t;
 	int ret = EXIT_FAIL, r;
 

@@ -2,10 +2,27 @@
 # berth run: a one-off container named <project>-<service>-run-<12 hex>
 # with the one-off labels; exit code, --rm, -d, -e, -l, -u, -w,
 # --entrypoint, -v, -p/-P, --name, --no-deps and dependencies, piped stdin,
-# a TTY, and the service's restart policy cleared.
+# a TTY, and the service's restart policy cleared; --cap-add/--cap-drop,
+# --env-from-file, --use-aliases, --pull, --quiet-pull, --build and
+# --remove-orphans.
 . "$(dirname "$0")/lib.sh"
 test_project
+# Built images carry the project label: remove them too on exit.
+cleanup_images() {
+	local rc=$?
+	docker images -q --filter "label=com.docker.compose.project=$P" |
+		sort -u | xargs -r docker rmi -f >/dev/null 2>&1
+	(exit "$rc")
+	_cleanup
+}
+trap cleanup_images EXIT
+export XDG_CACHE_HOME=$T/cache
 cd "$T" || exit 1
+mkdir -p "$T/ctx"
+cat >"$T/ctx/Dockerfile" <<EOF
+FROM $TEST_IMAGE
+RUN echo built >/stamp
+EOF
 
 cat >compose.yaml <<EOF
 name: $P
@@ -26,6 +43,14 @@ services:
       - "127.0.0.1::80"
     labels:
       from.file: "1"
+    networks:
+      default:
+        aliases: [web-alias]
+  built:
+    build: ./ctx
+    command: ["cat", "/stamp"]
+  absent:
+    image: berth-test/no-such-image:latest
 EOF
 # expect_out DESC CMD...: like expect, with stdout alone in $OUT (the
 # progress of the dependencies goes to stderr)
@@ -150,6 +175,92 @@ if command -v script >/dev/null; then
 else
 	_report fail "script(1) is needed for the tty checks"
 fi
+
+# --cap-add / --cap-drop
+expect_out "run --cap-add --cap-drop" berth run -d --no-deps \
+	--cap-add NET_ADMIN --cap-add SYS_TIME --cap-drop CHOWN web sleep 300
+check_eq "CapAdd" "$(docker inspect -f '{{.HostConfig.CapAdd}}' "$OUT")" \
+	"[NET_ADMIN SYS_TIME]"
+check_eq "CapDrop" "$(docker inspect -f '{{.HostConfig.CapDrop}}' "$OUT")" \
+	"[CHOWN]"
+docker rm -f "$OUT" >/dev/null
+
+# --env-from-file: over the service's environment, under -e
+printf 'X=from-file\nOVERRIDE=envfile\n# a comment\n' >"$T/a.env"
+printf 'Y=second\n' >"$T/b.env"
+expect_out "run --env-from-file" berth run --rm --no-deps \
+	--env-from-file a.env --env-from-file "$T/b.env" web \
+	sh -c 'echo $X $Y $OVERRIDE'
+check_eq "its values, over the service's" "$OUT" "from-file second envfile"
+expect_out "-e wins over --env-from-file" berth run --rm --no-deps \
+	--env-from-file a.env -e X=cli web sh -c 'echo $X'
+check_eq "the -e value" "$OUT" "cli"
+expect_fail "run --env-from-file with a missing file" berth run --rm \
+	--no-deps --env-from-file nosuch.env web true
+check_contains "says so" "$OUT" "nosuch.env"
+check_eq "and creates nothing" "$(oneoffs | wc -l)" 0
+
+# --use-aliases
+expect_out "run -d without --use-aliases" berth run -d --no-deps web sleep 300
+check_not_contains "no service alias" \
+	"$(docker inspect -f '{{json .NetworkSettings.Networks}}' "$OUT")" \
+	web-alias
+docker rm -f "$OUT" >/dev/null
+expect_out "run -d --use-aliases" berth run -d --no-deps --use-aliases web \
+	sleep 300
+check_contains "the service's alias" \
+	"$(docker inspect -f "{{json (index .NetworkSettings.Networks \"${P}_default\").Aliases}}" "$OUT")" \
+	'"web-alias"'
+docker rm -f "$OUT" >/dev/null
+
+# --pull (nothing can be pulled here: a pull is seen by its failure)
+expect_out "run --pull missing with the image present" berth run --rm \
+	--no-deps --pull missing web echo ok
+check_eq "runs without pulling" "$OUT" ok
+expect_fail "run --pull always" berth run --rm --no-deps --pull always web true
+check_contains "pulls although the image is present" "$OUT" "$TEST_IMAGE"
+check_eq "and creates nothing" "$(oneoffs | wc -l)" 0
+expect_fail "run --pull never with the image missing" berth run --rm \
+	--pull never absent true
+check_contains "says so" "$OUT" \
+	'image "berth-test/no-such-image:latest" of service "absent" is missing and --pull is "never"'
+check_eq "and creates nothing" "$(oneoffs | wc -l)" 0
+expect_fail "run --pull with a bad policy" berth run --pull sometimes web true
+check_eq "is a usage error" "$RC" 125
+# --quiet-pull is accepted (no usage error); the pull's failure is still
+# reported, on one line. (Without a registry no progress can be seen.)
+expect_fail "run --quiet-pull" berth run --rm --quiet-pull absent true
+check_eq "fails as the pull does, not as a usage error" "$RC" 1
+check_contains "the failure is reported" "$OUT" \
+	'cannot pull "berth-test/no-such-image:latest"'
+check_eq "on one line" "$(printf '%s\n' "$OUT" | wc -l)" 1
+
+# --build
+expect "run builds a missing image" berth run --rm built
+check_contains "the build ran" "$OUT" "Step 1/"
+check_contains "and the command" "$OUT" "built"
+expect "run with the image present" berth run --rm built
+check_not_contains "does not build" "$OUT" "Step 1/"
+expect "run --build" berth run --rm --build built
+check_contains "builds anyway" "$OUT" "Step 1/"
+check_contains "then runs" "$OUT" "built"
+
+# --remove-orphans
+cat >orphan.yaml <<EOF
+name: $P
+services:
+  gone:
+    image: $TEST_IMAGE
+    command: ["sleep", "300"]
+EOF
+expect "an orphan-to-be" berth -f orphan.yaml up -d
+expect "run without --remove-orphans" berth run --rm --no-deps web true
+check_contains "warns about the orphan" "$OUT" "$P-gone-1"
+check_eq "and keeps it" \
+	"$(docker ps -aq --filter name="^$P-gone-1\$" | wc -l)" 1
+expect "run --remove-orphans" berth run --rm --no-deps --remove-orphans web true
+check_eq "removes it" \
+	"$(docker ps -aq --filter name="^$P-gone-1\$" | wc -l)" 0
 
 check_eq "every container carries the project label" \
 	"$(docker ps -aq --filter label=com.docker.compose.project="$P" | wc -l)" \
