@@ -273,8 +273,18 @@ before_start(const char *id, const char *name, const char *service, bool tty,
 		return;
 	ua_stream(u, c, "attach", NULL, tty);
 	/* The start comes right after we return: be attached by then. */
-	if (logmux_wait_attached(u->m, id, ATTACH_TIMEOUT) < 0)
+	if (logmux_wait_attached(u->m, id, ATTACH_TIMEOUT) < 0) {
 		warning("could not attach to %s before it started", c->prefix);
+		return;
+	}
+	/*
+	 * The engine answers the attach before it wires the container's
+	 * streams to the connection (moby writes the response head, then
+	 * attaches), so on a loaded machine a start that follows at once can
+	 * print its first line into that gap. A short grace closes it.
+	 */
+	struct timespec grace = { 0, 15 * 1000 * 1000 };
+	nanosleep(&grace, NULL);
 }
 
 /* Both the stream's end and the die are in: say how it exited. */
