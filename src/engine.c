@@ -35,7 +35,6 @@ struct engine {
 	char *cert_dir;
 	char api_version[16];
 	bool negotiated;
-	char *errmsg;
 	/* Requests started from inside a curl callback, added next turn. */
 	struct engine_req *deferred;
 	ev_timer defer_timer;
@@ -305,7 +304,6 @@ engine_free(struct engine *e)
 	free(e->socket_path);
 	free(e->base_url);
 	free(e->cert_dir);
-	free(e->errmsg);
 	free(e);
 }
 
