@@ -6,10 +6,13 @@
  *   1. open one /events stream for the project, so no start or die is
  *      missed from here on;
  *   2. print "Attaching to a-1, b-1" (the names the run will have);
- *   3. converge with a before_start hook that attaches to each container
- *      of an attached service (POST attach, logs=0) and waits until the
- *      engine has answered, so the start that follows loses no output;
- *   4. attach to attached containers that were already running;
+ *   3. converge with a before_start hook that notes where the log of
+ *      each container of an attached service ends (logend.h); at its
+ *      start event the container's logs are followed from there, read
+ *      from its log by the engine, so no line is lost however soon it
+ *      prints. Only a container whose log cannot be read (logging driver
+ *      "none") is attached to before its start instead;
+ *   4. follow attached containers that were already running;
  *   5. follow: each container is finished only once both its stream has
  *      ended and its die has been seen (either order, like tmux's job.c);
  *      then "web-1 exited with code N" is printed after its last line. A
@@ -41,6 +44,7 @@
 #include "jsonlines.h"
 #include "labels.h"
 #include "log.h"
+#include "logend.h"
 #include "logmux.h"
 #include "loop.h"
 #include "observe.h"
@@ -59,9 +63,11 @@ struct uctr {
 	char *id, *name, *prefix, *service;
 	int svc;       /* index in the project, or -1 */
 	bool attached; /* its output is followed */
-	bool closed;   /* its stream ended since it last started */
-	bool die_seen; /* a die event came since it last started */
-	bool died;     /* ... and the inspect after it answered */
+	bool tty;
+	bool follow_at_start; /* follow its logs at its start event */
+	bool closed;	      /* its stream ended since it last started */
+	bool die_seen;	      /* a die event came since it last started */
+	bool died;	      /* ... and the inspect after it answered */
 	bool restarting;
 	bool restart_pending; /* started again before the last exit was told */
 	bool waiting_start;   /* told "(restarting)": follow at its start */
@@ -257,7 +263,7 @@ ua_follow_again(struct ua *u, struct uctr *c)
 		q = xasprintf("follow=1&since=%lld.%09lld",
 			      (long long)(c->die_ns / 1000000000),
 			      (long long)(c->die_ns % 1000000000));
-	ua_stream(u, c, "logs", q ? q : "follow=1", false);
+	ua_stream(u, c, "logs", q ? q : "follow=1", c->tty);
 	free(q);
 }
 
@@ -267,21 +273,29 @@ before_start(const char *id, const char *name, const char *service, bool tty,
 {
 	struct ua *u = arg;
 	struct uctr *c = uctr_get(u, id, name, service);
+	int64_t end;
+	int r;
 
 	c->finished = false;
+	c->tty = tty;
 	if (!c->attached || u->interrupts || logmux_streaming(u->m, id))
 		return;
+	r = logend_fetch(u->e, id, &end);
+	if (r >= 0) {
+		if (r == 1)
+			logmux_skip_until(u->m, id, c->prefix, c->service, end);
+		c->follow_at_start = true;
+		return;
+	}
+	/* Its log cannot be read: attach, before the start. */
 	ua_stream(u, c, "attach", NULL, tty);
-	/* The start comes right after we return: be attached by then. */
 	if (logmux_wait_attached(u->m, id, ATTACH_TIMEOUT) < 0) {
 		warning("could not attach to %s before it started", c->prefix);
 		return;
 	}
 	/*
-	 * The engine answers the attach before it wires the container's
-	 * streams to the connection (moby writes the response head, then
-	 * attaches), so on a loaded machine a start that follows at once can
-	 * print its first line into that gap. A short grace closes it.
+	 * Under load a start that follows the attach at once has lost a
+	 * first line (logend.h); a short grace narrows that window.
 	 */
 	struct timespec grace = { 0, 15 * 1000 * 1000 };
 	nanosleep(&grace, NULL);
@@ -412,6 +426,12 @@ on_event(json_t *ev, const char *raw, size_t len, void *arg)
 	if (ev == NULL || !container_event_parse(ev, &e))
 		return;
 	c = uctr_find(u, e.id);
+	if (c && c->follow_at_start && strcmp(e.action, "start") == 0) {
+		/* The start we prepared for: its log from where it ended. */
+		c->follow_at_start = false;
+		ua_stream(u, c, "logs", "follow=1", c->tty);
+		return;
+	}
 	if (strcmp(e.action, "start") == 0) {
 		bool fresh = c == NULL;
 		if (c == NULL) {
@@ -656,7 +676,7 @@ ua_attach_running(struct ua *u)
 		struct uctr *c = uctr_get(u, oc->id, oc->name, oc->service);
 		if (c->attached && !logmux_streaming(u->m, c->id) &&
 		    !c->finished && !c->closed)
-			ua_stream(u, c, "logs", "follow=1&tail=0", false);
+			ua_stream(u, c, "logs", "follow=1&tail=0", c->tty);
 	}
 	observed_release(&o);
 	return 0;

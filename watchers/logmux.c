@@ -599,6 +599,19 @@ logmux_register(struct logmux *m, const char *prefix, const char *service)
 	ctr_get(m, NULL, prefix, service);
 }
 
+void
+logmux_skip_until(struct logmux *m, const char *id, const char *prefix,
+		  const char *service, int64_t ts)
+{
+	struct mctr *c = ctr_get(m, id, prefix, service);
+
+	if (!c->seen || ts > c->last_ts) {
+		c->seen = true;
+		c->last_ts = ts;
+		c->n_at_last = 1;
+	}
+}
+
 static struct msrc *
 src_new(struct mctr *c, const struct logmux_stream *st, bool attach)
 {

@@ -105,6 +105,13 @@ int logmux_add_stream(struct logmux *m, const struct logmux_stream *s);
 void logmux_register(struct logmux *m, const char *prefix, const char *service);
 
 /*
+ * Lines of container id up to timestamp ts belong to an earlier run: a
+ * later logs stream with resume starts after them (logend.h).
+ */
+void logmux_skip_until(struct logmux *m, const char *id, const char *prefix,
+		       const char *service, int64_t ts);
+
+/*
  * Run the loop until id's attach stream is established (the engine has
  * answered), so starting the container next loses no output. Returns 0,
  * or -1 when the stream failed or timeout (seconds) passed.

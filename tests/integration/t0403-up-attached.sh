@@ -94,6 +94,34 @@ check_eq "two restarts told" "$(grep -c 'flaky-1 exited with code 1 (restarting)
 check_eq "the last exit is final" "$(tail -n 1 "$T/flaky.txt")" "flaky-1 exited with code 1"
 docker rm -f "$P-flaky-1" >/dev/null
 
+# Output is read from each container's log after its start: a burst of
+# containers printing at once loses no first line, a container that ran
+# before shows only this run's lines, and one whose log cannot be read
+# (logging driver "none") is attached to instead.
+cat >compose.yaml <<EOF
+services:
+  burst:
+    image: $TEST_IMAGE
+    command: sh -c 'echo burst first; echo burst second'
+    deploy:
+      replicas: 8
+  blind:
+    image: $TEST_IMAGE
+    logging:
+      driver: none
+    command: sh -c 'sleep 0.5; echo blind speaks'
+EOF
+berth -p "$P" up >"$T/burst1.txt" 2>/dev/null
+check_eq "burst: up ends with 0" "$?" 0
+check_eq "burst: every first line" "$(grep -c '| burst first' "$T/burst1.txt")" 8
+check_eq "burst: every second line" "$(grep -c '| burst second' "$T/burst1.txt")" 8
+check_contains "no readable log: attached instead" "$(cat "$T/burst1.txt")" "blind-1  | blind speaks"
+check_contains "and its exit is told" "$(cat "$T/burst1.txt")" "blind-1 exited with code 0"
+berth -p "$P" up >"$T/burst2.txt" 2>/dev/null
+check_eq "again: only this run's lines, each once" "$(grep -c '| burst first' "$T/burst2.txt")" 8
+check_eq "again: the exits" "$(grep -c 'burst-[0-9]* exited with code 0' "$T/burst2.txt")" 8
+berth -p "$P" down -t 0 >/dev/null 2>&1
+
 # Ctrl-C once: a graceful stop, status 130.
 cat >compose.yaml <<EOF
 services:
@@ -138,5 +166,6 @@ kill -TERM "$pid"
 wait "$pid"
 check_eq "SIGTERM: status 130" "$?" 130
 check_contains "a graceful stop" "$(cat "$T/term.txt")" "polite-1  | got TERM"
+check_eq "the earlier run's lines are not shown again" "$(grep -c 'polite up' "$T/term.txt")" 1
 
 test_done

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "engine.h"
 #include "events.h"
+#include "logend.h"
 #include "logmux.h"
 #include "test.h"
 
@@ -440,6 +441,72 @@ test_resume(void)
 	buf_release(&b);
 }
 
+/*
+ * Attached up: a container that ran before is followed from where its log
+ * ended before this start (logend); lines up to there are not printed.
+ */
+static void
+test_skip_until(void)
+{
+	struct harness h;
+	struct buf a = BUF_INIT;
+
+	frame(&a, 1, "2024-01-02T03:04:05.000000002Z old run\n");
+	frame(&a, 1, "2024-01-02T03:04:06.000000000Z new run\n");
+	frame(&a, 2, "2024-01-02T03:04:06.000000001Z new err\n");
+	harness_open(&h, false, false);
+	logmux_skip_until(h.m, "w", "web-1", "web",
+			  1704164645 * 1000000000LL + 2);
+	CHECK(logmux_seen(h.m, "w"));
+	add(&h, "w", "web-1", false, "logs");
+	logmux_feed(h.m, "w", a.ptr, a.len);
+	logmux_end(h.m, "w", 0);
+	/* An older mark never moves the resume point back. */
+	logmux_skip_until(h.m, "w", "web-1", "web", 1);
+	buf_reset(&a);
+	frame(&a, 1, "2024-01-02T03:04:06.000000001Z new err\n");
+	frame(&a, 1, "2024-01-02T03:04:07.000000000Z later\n");
+	add(&h, "w", "web-1", false, "logs");
+	logmux_feed(h.m, "w", a.ptr, a.len);
+	logmux_end(h.m, "w", 0);
+	char *got = harness_text(&h);
+	CHECK_STR(got, "web-1  | new run\nweb-1  | new err\n"
+		       "web-1  | later\n");
+	free(got);
+	harness_close(&h);
+	buf_release(&a);
+}
+
+/* The newest timestamp of a tail=1 answer: frames, raw TTY bytes, none. */
+static void
+test_logend_parse(void)
+{
+	struct buf a = BUF_INIT;
+	int64_t ns = 0;
+
+	frame(&a, 1, "2024-01-02T03:04:05.000000007Z last line\n");
+	CHECK_INT(logend_parse(a.ptr, a.len, &ns), 1);
+	CHECK(ns == 1704164645 * 1000000000LL + 7);
+	/* Both streams answered: the newest wins, whatever the order. */
+	buf_reset(&a);
+	frame(&a, 2, "2024-01-02T03:04:05.000000009Z err\n");
+	frame(&a, 1, "2024-01-02T03:04:05.000000008Z out\n");
+	CHECK_INT(logend_parse(a.ptr, a.len, &ns), 1);
+	CHECK(ns == 1704164645 * 1000000000LL + 9);
+	/* A TTY's raw bytes: a timestamp at each line start. */
+	const char *raw = "2024-01-02T03:04:05.000000001Z one\r\n"
+			  "2024-01-02T03:04:05.000000003Z two "
+			  "2030-01-01T00:00:00Z is text\r\n";
+	CHECK_INT(logend_parse(raw, strlen(raw), &ns), 1);
+	CHECK(ns == 1704164645 * 1000000000LL + 3);
+	/* An empty log (a container never started) has no end yet. */
+	ns = 42;
+	CHECK_INT(logend_parse("", 0, &ns), 0);
+	CHECK(ns == 42);
+	CHECK_INT(logend_parse("no stamp\n", 9, &ns), 0);
+	buf_release(&a);
+}
+
 /* --merge: complete streams come out in timestamp order. */
 static void
 test_merge(void)
@@ -528,6 +595,8 @@ main(void)
 	TEST_RUN(test_long_line_pieces);
 	TEST_RUN(test_endless_line);
 	TEST_RUN(test_resume);
+	TEST_RUN(test_skip_until);
+	TEST_RUN(test_logend_parse);
 	TEST_RUN(test_merge);
 	TEST_RUN(test_container_event);
 	return test_report();
