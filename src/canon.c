@@ -810,6 +810,20 @@ canon_service_paths(json_t *s, const char *dir)
 		resolve_key(v, "path", dir);
 }
 
+/* Paths left as written: a build without a context still builds ".". */
+static void
+default_contexts(json_t *model)
+{
+	const char *name;
+	json_t *s, *b;
+
+	json_object_foreach (json_object_get(model, "services"), name, s) {
+		b = json_object_get(s, "build");
+		if (json_is_object(b) && !json_object_get(b, "context"))
+			set_at(b, "context", json_string("."), b);
+	}
+}
+
 void
 canon_paths(json_t *model, const char *dir)
 {
@@ -852,8 +866,16 @@ resolve_from(json_t *map, const json_t *env)
 	}
 }
 
+/* The file to open for path p: relative paths are under dir when given
+   (paths left as written by --no-path-resolution). Caller frees. */
+static char *
+path_to_read(const char *dir, const char *p)
+{
+	return dir ? abs_path(dir, p) : xstrdup(p);
+}
+
 static int
-fold_env_files(json_t *s, const char *name, const json_t *env)
+fold_env_files(json_t *s, const char *name, const json_t *env, const char *dir)
 {
 	json_t *files = json_object_get(s, "env_file");
 	json_t *envmap = json_object_get(s, "environment");
@@ -868,18 +890,19 @@ fold_env_files(json_t *s, const char *name, const json_t *env)
 	lookup = env ? json_copy((json_t *)env) : json_object();
 	json_array_foreach (files, i, f) {
 		const char *path = jx_str(f, "path");
-		json_t *vars = json_object();
+		json_t *vars;
+		char *rp;
 
-		if (path == NULL) {
-			json_decref(vars);
+		if (path == NULL)
 			continue;
-		}
+		rp = path_to_read(dir, path);
 		if (!json_is_true(json_object_get(f, "required")) &&
-		    access(path, F_OK) != 0) {
-			json_decref(vars);
+		    access(rp, F_OK) != 0) {
+			free(rp);
 			continue;
 		}
-		if (dotenv_load_file(vars, path, lookup) < 0) {
+		vars = json_object();
+		if (dotenv_load_file(vars, rp, lookup) < 0) {
 			char *kp =
 				xasprintf("services.%s.env_file[%zu]", name, i);
 			ret = diag_error(f, kp, "cannot read env file \"%s\"",
@@ -889,6 +912,7 @@ fold_env_files(json_t *s, const char *name, const json_t *env)
 		json_object_update(from_files, vars);
 		json_object_update(lookup, vars);
 		json_decref(vars);
+		free(rp);
 	}
 	json_decref(lookup);
 	if (json_object_size(from_files)) {
@@ -907,8 +931,10 @@ done:
 	return ret;
 }
 
-int
-canon_environment(json_t *model, const json_t *env, bool fold)
+/* canon_environment, reading relative env_file paths under dir (or the
+   working directory when dir is NULL). */
+static int
+environment_pass(json_t *model, const json_t *env, bool fold, const char *dir)
 {
 	const char *name;
 	json_t *s;
@@ -926,7 +952,91 @@ canon_environment(json_t *model, const json_t *env, bool fold)
 			json_object_get(json_object_get(s, "build"), "args");
 		if (json_is_object(args))
 			resolve_from(args, env);
-		if (fold && fold_env_files(s, name, env) < 0)
+		if (fold && fold_env_files(s, name, env, dir) < 0)
+			ret = -1;
+	}
+	return ret;
+}
+
+int
+canon_environment(json_t *model, const json_t *env, bool fold)
+{
+	return environment_pass(model, env, fold, NULL);
+}
+
+/* ---- label files ---- */
+
+/*
+ * Read a service's label_file list into its labels and drop the key, as
+ * compose-go's WithServicesLabelsResolved does for `config`: each file is
+ * a .env file whose variables come from the labels of the files before it
+ * (not the project environment), later files win, and `labels` wins over
+ * them all. A missing file is an error at its label_file entry.
+ */
+static int
+resolve_label_files(json_t *s, const char *name, const char *dir)
+{
+	json_t *files = json_object_get(s, "label_file");
+	json_t *labels = json_object_get(s, "labels");
+	json_t *from_files;
+	size_t i;
+	json_t *f;
+	int ret = 0;
+
+	if (!json_is_array(files)) {
+		json_object_del(s, "label_file");
+		return 0;
+	}
+	from_files = json_object();
+	json_array_foreach (files, i, f) {
+		const char *path = json_string_value(f);
+		json_t *vars;
+		const char *k;
+		json_t *v;
+		char *rp, *kp;
+
+		if (path == NULL)
+			continue;
+		rp = path_to_read(dir, path);
+		kp = xasprintf("services.%s.label_file[%zu]", name, i);
+		vars = json_object();
+		if (access(rp, F_OK) != 0)
+			ret = diag_error(f, kp, "label file \"%s\" not found",
+					 path);
+		else if (dotenv_load_file(vars, rp, from_files) < 0)
+			ret = diag_error(f, kp, "cannot read label file \"%s\"",
+					 path);
+		json_object_foreach (vars, k, v) {
+			pos_copy(v, f);
+			json_object_set(from_files, k, v);
+		}
+		json_decref(vars);
+		free(kp);
+		free(rp);
+	}
+	if (ret == 0 && json_object_size(from_files)) {
+		if (!json_is_object(labels)) {
+			labels = json_object();
+			pos_copy(labels, files);
+			json_object_set_new(s, "labels", labels);
+		}
+		json_object_update_missing(labels, from_files);
+		jx_sort_keys(labels);
+	}
+	json_object_del(s, "label_file");
+	json_decref(from_files);
+	return ret;
+}
+
+static int
+label_files_pass(json_t *model, const char *dir)
+{
+	const char *name;
+	json_t *s;
+	int ret = 0;
+
+	json_object_foreach (json_object_get(model, "services"), name, s) {
+		if (json_is_object(s) && resolve_label_files(s, name, dir) < 0)
 			ret = -1;
 	}
 	return ret;
@@ -1084,6 +1194,8 @@ static const char *const order_deploy[] = { "mode",
 					    "endpoint_mode",
 					    NULL };
 static const char *const order_logging[] = { "driver", "options", NULL };
+static const char *const order_env_file[] = { "path", "required", "format",
+					      NULL };
 static const char *const order_svcnet[] = {
 	"priority",	"gw_priority",	"aliases",
 	"ipv4_address", "ipv6_address", "link_local_ips",
@@ -1207,6 +1319,13 @@ normalize_service(json_t *s)
 		jx_order_keys(v, order_mount);
 	json_array_foreach (json_object_get(s, "configs"), i, v)
 		jx_order_keys(v, order_mount);
+	/* env_file is left only by --no-env-resolution: required defaults
+	   to true, and compose prints it only when false (OptOut) */
+	json_array_foreach (json_object_get(s, "env_file"), i, v) {
+		if (json_is_true(json_object_get(v, "required")))
+			json_object_del(v, "required");
+		jx_order_keys(v, order_env_file);
+	}
 	if (json_is_object(v = json_object_get(s, "depends_on"))) {
 		jx_sort_keys(v);
 		json_object_foreach (v, k, h)
@@ -1300,8 +1419,13 @@ canon_project(json_t *model, const struct canon_opts *o)
 
 	if (canon_syntax(model) < 0)
 		ret = -1;
-	canon_paths(model, o->workdir);
-	if (canon_environment(model, o->env, true) < 0)
+	if (!o->keep_paths)
+		canon_paths(model, o->workdir);
+	else
+		default_contexts(model);
+	if (environment_pass(model, o->env, !o->keep_env_files, o->workdir) < 0)
+		ret = -1;
+	if (label_files_pass(model, o->workdir) < 0)
 		ret = -1;
 	canon_normalize(model, o->project_name);
 	return ret;

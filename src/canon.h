@@ -26,6 +26,8 @@ struct canon_opts {
 	const char *workdir;	  /* absolute project directory */
 	const char *project_name; /* for resource names */
 	const json_t *env;	  /* project environment (may be NULL) */
+	bool keep_paths;	  /* config --no-path-resolution */
+	bool keep_env_files;	  /* config --no-env-resolution */
 };
 
 /* Cast strings at paths compose types (ports[].target, tty, scale,
@@ -50,7 +52,10 @@ int canon_environment(json_t *model, const json_t *env, bool fold);
 /* Names, the default network, implicit depends_on, defaults (scale fills
    in a missing deploy.replicas) and compose's key order. */
 void canon_normalize(json_t *model, const char *project_name);
-/* All of it: syntax, paths, environment, normalize. */
+/* All of it: syntax, paths, environment, label_file (read into labels,
+   which win, then dropped), normalize. keep_paths leaves relative paths
+   as written (files are still read against workdir); keep_env_files
+   leaves env_file unfolded, in the output. */
 int canon_project(json_t *model, const struct canon_opts *o);
 
 /*

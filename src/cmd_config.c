@@ -51,8 +51,9 @@ static const char config_usage[] =
 	"      --environment           print the environment used to interpolate\n"
 	"      --no-interpolate        do not interpolate variables\n"
 	"      --no-normalize          do not normalise the model\n"
-	"      --no-path-resolution    not supported: paths are always resolved\n"
-	"      --no-env-resolution     not supported: env_file is always folded\n"
+	"      --no-path-resolution    leave relative paths as written\n"
+	"      --no-env-resolution     leave env_file as is, not folded into\n"
+	"                              environment\n"
 	"      --resolve-image-digests not supported: needs a registry\n";
 
 static int config_exec(struct globals *g, int argc, char **argv);
@@ -85,6 +86,8 @@ struct config_opts {
 	bool quiet;
 	bool no_interpolate;
 	bool no_normalize;
+	bool no_path_resolution;
+	bool no_env_resolution;
 	char **services;
 	size_t nservices;
 };
@@ -694,13 +697,11 @@ config_parse(int argc, char **argv, struct config_opts *co)
 			co->no_normalize = true;
 			break;
 		case OPT_NO_PATH_RESOLUTION:
-			return unsupported("--no-path-resolution",
-					   "berth always makes paths absolute, "
-					   "against the project directory");
+			co->no_path_resolution = true;
+			break;
 		case OPT_NO_ENV_RESOLUTION:
-			return unsupported("--no-env-resolution",
-					   "berth always folds env_file into "
-					   "environment");
+			co->no_env_resolution = true;
+			break;
 		case OPT_RESOLVE_DIGESTS:
 			return unsupported("--resolve-image-digests",
 					   "pinning images to digests needs a "
@@ -751,6 +752,12 @@ config_exec(struct globals *g, int argc, char **argv)
 	o.no_interpolate = co.no_interpolate;
 	o.no_normalize = co.no_normalize;
 	o.no_hash = co.mode != MODE_HASH; /* only --hash prints them */
+	/* Only the model printed changes: the lists (--hash above all) come
+	   from the project as up sees it, as in docker compose. */
+	if (co.mode == MODE_MODEL) {
+		o.no_path_resolution = co.no_path_resolution;
+		o.no_env_resolution = co.no_env_resolution;
+	}
 	if (co.mode == MODE_VARIABLES) {
 		/* Variables are read from the model as written. */
 		o.quiet_warnings = true;

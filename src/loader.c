@@ -379,7 +379,9 @@ include_one(struct ld *ld, json_t *doc, const json_t *entry,
 		canon_paths(inc, pdir);
 		/* its env_file lines are read with its own variables (its
 		   .env or env_file), not the including project's only */
-		if (canon_environment(inc, ienv, !ld->o->no_normalize) < 0)
+		if (canon_environment(inc, ienv,
+				      !ld->o->no_normalize &&
+					      !ld->o->no_env_resolution) < 0)
 			ret = -1;
 		else
 			ret = import_resources(doc, inc);
@@ -617,7 +619,9 @@ load(struct project **out, const struct load_opts *o, const char *text,
 		goto done;
 	}
 	if (!o->no_normalize) {
-		struct canon_opts co = { w.workdir, name, w.env };
+		struct canon_opts co = { w.workdir, name, w.env,
+					 o->no_path_resolution,
+					 o->no_env_resolution };
 		if (canon_project(model, &co) < 0)
 			goto done;
 	} else {

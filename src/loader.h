@@ -26,6 +26,8 @@ struct load_opts {
 	size_t nservices;	      /* profiles are enabled */
 	bool no_interpolate;	      /* config --no-interpolate */
 	bool no_normalize;	      /* config --no-normalize */
+	bool no_path_resolution;      /* config --no-path-resolution */
+	bool no_env_resolution;	      /* config --no-env-resolution */
 	bool quiet_warnings;	      /* no unset-variable warnings */
 	bool no_hash;		      /* services[].hash left empty */
 };

@@ -225,7 +225,7 @@ test_cast(void)
 static void
 canon(json_t *m)
 {
-	struct canon_opts o = { "/proj", "demo", NULL };
+	struct canon_opts o = { .workdir = "/proj", .project_name = "demo" };
 	json_t *env = J("{\"FROM_ENV\":\"yes\",\"ARG\":\"a\"}");
 
 	o.env = env;
@@ -323,7 +323,9 @@ test_env_file_folded(void)
 	char dir[] = "/tmp/berth-canon-XXXXXX";
 	char *f1, *json;
 	json_t *m, *env = J("{\"P\":\"proj\"}");
-	struct canon_opts o = { "/proj", "demo", env };
+	struct canon_opts o = { .workdir = "/proj",
+				.project_name = "demo",
+				.env = env };
 
 	REQUIRE(mkdtemp(dir) != NULL);
 	f1 = fixture_write(dir, "a.env", "A=from-file\nB=${P}-b\nC=c\n");
