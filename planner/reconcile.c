@@ -782,7 +782,8 @@ reconcile(struct plan *plan, const struct project *p, const struct observed *o,
 	plan_orphans(&r);
 	/* Networks and volumes first, also for services scaled to 0. */
 	for (size_t k = 0; k < p->nservices; k++)
-		if (selected(&r, p->order[k]))
+		if (selected(&r, p->order[k]) ||
+		    (opts->resources_of && opts->resources_of[p->order[k]]))
 			depend_resources(&r, -1, &p->services[p->order[k]]);
 	for (size_t k = 0; k < p->nservices; k++) {
 		size_t i = p->order[k];

@@ -21,7 +21,10 @@ struct project;
 
 struct reconcile_opts {
 	/* Arrays of project->nservices entries; any may be NULL. */
-	const bool *selected;	      /* converge these (NULL: all) */
+	const bool *selected; /* converge these (NULL: all) */
+	/* Also create the networks and volumes of these, without
+	   converging them (the service of a `run`) */
+	const bool *resources_of;
 	const bool *named;	      /* named on the command line */
 	const int *scale;	      /* replicas override, or -1 */
 	const char *const *image_ids; /* local id of each service's image */

@@ -455,9 +455,26 @@ update_map(EVP_MD_CTX *md, const json_t *obj)
 	free(keys);
 }
 
-enum part { PART_ARGS, PART_TARGET, PART_LABELS, PART_DOCKERFILE, NPARTS };
+enum part {
+	PART_ARGS,
+	PART_TARGET,
+	PART_LABELS,
+	PART_DOCKERFILE,
+	PART_PLATFORM,
+	NPARTS
+};
 static const char *const part_names[NPARTS] = { "args", "target", "labels",
-						"dockerfile" };
+						"dockerfile", "platform" };
+
+/*
+ * Is this input part of the digest? A platform only when one is asked
+ * for, so that images built before it was an input stay fresh.
+ */
+static bool
+part_present(const struct build_params *bp, enum part which)
+{
+	return which != PART_PLATFORM || (bp->platform && *bp->platform);
+}
 
 /* The hash of one non-file input. */
 static void
@@ -481,6 +498,11 @@ part_hash(const struct build_context *c, const struct build_params *bp,
 	case PART_DOCKERFILE:
 		EVP_DigestUpdate(md, c->dockerfile, strlen(c->dockerfile));
 		break;
+	case PART_PLATFORM:
+		if (bp->platform)
+			EVP_DigestUpdate(md, bp->platform,
+					 strlen(bp->platform));
+		break;
 	case NPARTS:
 		break;
 	}
@@ -499,6 +521,8 @@ build_digest(const struct build_context *c, const struct build_params *bp,
 	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
 	EVP_DigestUpdate(md, magic, sizeof(magic));
 	for (int i = 0; i < NPARTS; i++) {
+		if (!part_present(bp, (enum part)i))
+			continue;
 		part_hash(c, bp, (enum part)i, h);
 		EVP_DigestUpdate(md, part_names[i], strlen(part_names[i]) + 1);
 		EVP_DigestUpdate(md, h, 32);
@@ -526,6 +550,8 @@ build_manifest_save(const char *path, const char *digest,
 
 	buf_addf(&b, "%s %s\n", MANIFEST_MAGIC, digest);
 	for (int i = 0; i < NPARTS; i++) {
+		if (!part_present(bp, (enum part)i))
+			continue;
 		part_hash(c, bp, (enum part)i, h);
 		hex_encode(h, 32, hex);
 		buf_addf(&b, "%s %s\n", part_names[i], hex);
@@ -631,14 +657,16 @@ build_manifest_diff(const char *path, const char *old,
 	for (int i = 0; i < NPARTS; i++) {
 		unsigned char h[32];
 		static const char *const what[NPARTS] = {
-			"build args changed",
-			"target changed",
-			"build labels changed",
-			"Dockerfile changed",
+			"build args changed",	"target changed",
+			"build labels changed", "Dockerfile changed",
+			"platform changed",
 		};
 
+		if (!part_present(bp, (enum part)i) && !have_part[i])
+			continue;
 		part_hash(c, bp, (enum part)i, h);
-		if (have_part[i] && memcmp(h, parts[i], 32) == 0)
+		if (have_part[i] && part_present(bp, (enum part)i) &&
+		    memcmp(h, parts[i], 32) == 0)
 			continue;
 		if (out.len)
 			buf_adds(&out, "; ");

@@ -24,6 +24,7 @@ struct build_params {
 	const json_t *args;   /* object: KEY -> string value (resolved) */
 	const char *target;   /* or NULL */
 	const json_t *labels; /* object: KEY -> string, or NULL */
+	const char *platform; /* "linux/amd64", or NULL: the engine's own */
 };
 
 /*

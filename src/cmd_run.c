@@ -482,6 +482,9 @@ run_deps(struct target *t, size_t k, const struct run_opts *o)
 	if (!o->no_deps)
 		graph_close_deps(&t->project->graph, u.selected);
 	u.selected[k] = false;
+	/* The one-off joins its service's networks and volumes. */
+	u.resources_of = xcalloc(t->project->nservices + 1, sizeof(bool));
+	u.resources_of[k] = true;
 	for (size_t i = 0; i < t->project->nservices; i++)
 		any = any || u.selected[i];
 	u.detach = true;
@@ -492,6 +495,7 @@ run_deps(struct target *t, size_t k, const struct run_opts *o)
 	ret = up_converge(&u, NULL);
 	u.engine = NULL;
 	u.project = NULL;
+	free(u.resources_of);
 	up_ctx_release(&u);
 	return ret == EXIT_OK ? 0 : -1;
 }
@@ -537,8 +541,10 @@ run_image(struct target *t, const struct service *s, const struct run_opts *o)
 	} else if (!o->pull && (r = image_exists(t->engine, ref, &id)) != 0) {
 		goto done; /* there (1), or an error (-1) */
 	} else {
-		r = image_pull_start(t->engine, ref, o->quiet_pull, s->name,
-				     build_done, &state);
+		r = image_pull_start(t->engine, ref,
+				     container_spec_platform(t->project, s),
+				     o->quiet_pull, s->name, build_done,
+				     &state);
 	}
 	if (r < 0)
 		goto done;
@@ -556,8 +562,7 @@ static char *
 run_create(struct target *t, const struct service *s, json_t *spec,
 	   const char *name, bool use_aliases)
 {
-	char *esc = engine_escape(name);
-	char *path = xasprintf("/containers/create?name=%s", esc);
+	char *path = container_spec_create_path(t->project, s, name);
 	json_t *resp = NULL, *extra = NULL, *e;
 	char *id = NULL;
 	size_t i;
@@ -566,6 +571,9 @@ run_create(struct target *t, const struct service *s, json_t *spec,
 		goto done;
 	const char *rid = json_string_value(json_object_get(resp, "Id"));
 	id = xstrdup(rid ? rid : "");
+	json_array_foreach (json_object_get(resp, "Warnings"), i, e)
+		if (json_is_string(e))
+			warning("%s: %s", name, json_string_value(e));
 	extra = container_spec_extra_networks(t->project, s, 1);
 	json_array_foreach (extra, i, e) {
 		json_t *body = json_deep_copy(json_object_get(e, "body"));
@@ -590,7 +598,6 @@ done:
 	json_decref(extra);
 	json_decref(resp);
 	free(path);
-	free(esc);
 	return id;
 }
 

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "container_spec.h"
 #include "diverge.h"
+#include "engine.h"
 #include "labels.h"
 #include "log.h"
 #include "naming.h"
@@ -790,6 +791,124 @@ spec_resources(const json_t *def, json_t *host)
 	set_copy(host, "OomScoreAdj", get(def, "oom_score_adj"));
 }
 
+/* blkio_config.weight_device or a throttle list as the engine's list of
+ * {Path, Weight} or {Path, Rate}; rates may be sizes ("12mb"). */
+static void
+spec_blkio_list(json_t *host, const char *field, const json_t *list,
+		bool weight)
+{
+	json_t *out = json_array();
+	size_t i;
+	json_t *v;
+
+	json_array_foreach (list, i, v) {
+		const char *path = str(v, "path");
+		long long n = weight ? (long long)number_of(get(v, "weight")) :
+				       size_bytes(get(v, "rate"));
+
+		if (path == NULL || n < 0)
+			continue;
+		json_array_append_new(out, json_pack("{s:s, s:I}", "Path", path,
+						     weight ? "Weight" : "Rate",
+						     (json_int_t)n));
+	}
+	if (json_array_size(out))
+		json_object_set(host, field, out);
+	json_decref(out);
+}
+
+static void
+spec_blkio(const json_t *def, json_t *host)
+{
+	const json_t *b = get(def, "blkio_config");
+	double w = number_of(get(b, "weight"));
+
+	if (b == NULL)
+		return;
+	if (w >= 0)
+		json_object_set_new(host, "BlkioWeight",
+				    json_integer((json_int_t)w));
+	spec_blkio_list(host, "BlkioWeightDevice", get(b, "weight_device"),
+			true);
+	spec_blkio_list(host, "BlkioDeviceReadBps", get(b, "device_read_bps"),
+			false);
+	spec_blkio_list(host, "BlkioDeviceWriteBps", get(b, "device_write_bps"),
+			false);
+	spec_blkio_list(host, "BlkioDeviceReadIOps", get(b, "device_read_iops"),
+			false);
+	spec_blkio_list(host, "BlkioDeviceWriteIOps",
+			get(b, "device_write_iops"), false);
+}
+
+static json_t *kv_object(const json_t *v, char sep);
+
+/*
+ * One device request ({capabilities, driver, count, device_ids, options})
+ * as the engine's DeviceRequest. As docker compose: count "all" is -1, and
+ * so is a request with neither count nor device_ids; a gpus entry gets the
+ * capability "gpu" appended.
+ */
+static json_t *
+device_request(const json_t *d, bool gpu)
+{
+	const json_t *count = get(d, "count");
+	const json_t *ids = get(d, "device_ids");
+	json_t *caps = string_list(get(d, "capabilities"));
+	json_t *req = json_object();
+	json_int_t n = 0;
+
+	if (caps == NULL)
+		caps = json_array();
+	if (gpu)
+		json_array_append_new(caps, json_string("gpu"));
+	if (json_is_integer(count))
+		n = json_integer_value(count);
+	else if (json_is_string(count))
+		n = strcmp(json_string_value(count), "all") == 0 ?
+			    -1 :
+			    (json_int_t)strtoll(json_string_value(count), NULL,
+						10);
+	else if (count == NULL || json_is_null(count))
+		n = ids && !json_is_null(ids) ? 0 : -1;
+	json_object_set_new(req, "Driver",
+			    json_string(str(d, "driver") ? str(d, "driver") :
+							   ""));
+	json_object_set_new(req, "Count", json_integer(n));
+	if (json_is_array(ids))
+		json_object_set_new(req, "DeviceIDs", json_deep_copy(ids));
+	json_object_set_new(req, "Capabilities", json_pack("[o]", caps));
+	if (json_is_object(get(d, "options")))
+		json_object_set_new(req, "Options",
+				    kv_object(get(d, "options"), '='));
+	return req;
+}
+
+/* deploy.resources.reservations.devices, then gpus (compose's order). */
+static void
+spec_device_requests(const json_t *def, json_t *host)
+{
+	const json_t *rsv =
+		get(get(get(def, "deploy"), "resources"), "reservations");
+	const json_t *gpus = get(def, "gpus");
+	json_t *out = json_array();
+	size_t i;
+	json_t *v;
+
+	json_array_foreach (get(rsv, "devices"), i, v)
+		json_array_append_new(out, device_request(v, false));
+	if (json_is_string(gpus)) {
+		/* "all" (compose reads any string so): every GPU. */
+		json_t *all = json_pack("{s:s}", "count", "all");
+		json_array_append_new(out, device_request(all, true));
+		json_decref(all);
+	}
+	json_array_foreach (gpus, i, v)
+		json_array_append_new(out, device_request(v, true));
+	if (json_array_size(out))
+		json_object_set(host, "DeviceRequests", out);
+	json_decref(out);
+}
+
 static void
 spec_ulimits(const json_t *def, json_t *host)
 {
@@ -1076,6 +1195,8 @@ spec_host(const struct project *p, const struct service *s, json_t *host)
 	spec_mounts(p, def, host);
 	spec_restart(def, host);
 	spec_resources(def, host);
+	spec_blkio(def, host);
+	spec_device_requests(def, host);
 	spec_ulimits(def, host);
 	spec_extra_hosts(def, host);
 	spec_devices(def, host);
@@ -1266,4 +1387,34 @@ container_spec(const struct project *p, const struct service *s, int number,
 	spec_network(p, s, number, spec, host);
 	json_object_set_new(spec, "HostConfig", host);
 	return spec;
+}
+
+const char *
+container_spec_platform(const struct project *p, const struct service *s)
+{
+	const char *v = str(s->def, "platform");
+
+	if (v == NULL || *v == '\0')
+		v = project_env_value(p, "DOCKER_DEFAULT_PLATFORM");
+	return v && *v ? v : NULL;
+}
+
+char *
+container_spec_create_path(const struct project *p, const struct service *s,
+			   const char *name)
+{
+	const char *platform = s ? container_spec_platform(p, s) : NULL;
+	char *esc = engine_escape(name);
+	char *path, *pesc;
+
+	if (platform == NULL) {
+		path = xasprintf("/containers/create?name=%s", esc);
+	} else {
+		pesc = engine_escape(platform);
+		path = xasprintf("/containers/create?name=%s&platform=%s", esc,
+				 pesc);
+		free(pesc);
+	}
+	free(esc);
+	return path;
 }

@@ -35,6 +35,23 @@ int container_spec_copies(const struct project *p, const struct service *s,
 			  json_t **out);
 
 /*
+ * The platform s's containers run, pull and build for ("linux/amd64"):
+ * its platform key, else DOCKER_DEFAULT_PLATFORM of the project
+ * environment, as docker compose. NULL for the engine's default
+ * (borrowed).
+ */
+const char *
+container_spec_platform(const struct project *p, const struct service *s);
+
+/*
+ * The path of POST /containers/create for a container of s named name:
+ * "/containers/create?name=NAME", with "&platform=PLATFORM" when s has
+ * one (container_spec_platform). s may be NULL. Caller frees.
+ */
+char *container_spec_create_path(const struct project *p,
+				 const struct service *s, const char *name);
+
+/*
  * Container name: <project>-<service>-<N>, or container_name. With
  * naming_set_compat (--compatibility) the separator is "_". Caller
  * frees.

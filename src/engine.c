@@ -615,23 +615,33 @@ engine_wait(struct engine *e, const bool *flag)
 		ev_run(e->loop, EVRUN_ONCE);
 }
 
-/* Run one request to completion; the caller frees the result. */
-static struct engine_req *
-run_sync(struct engine *e, const char *method, const char *path, json_t *body)
+struct engine_req *
+engine_start_json(struct engine *e, const char *method, const char *path,
+		  const json_t *body, engine_done_fn done, void *arg)
 {
-	bool done = false;
 	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
 	struct engine_req_opts o = {
 		.method = method,
 		.path = path,
 		.body = text,
 		.body_len = text ? strlen(text) : 0,
-		.on_done = sync_done,
-		.arg = &done,
+		.on_done = done,
+		.arg = arg,
 	};
 	struct engine_req *req = engine_start(e, &o);
 
-	free(text);
+	free(text); /* engine_start copied it */
+	return req;
+}
+
+/* Run one request to completion; the caller frees the result. */
+static struct engine_req *
+run_sync(struct engine *e, const char *method, const char *path, json_t *body)
+{
+	bool done = false;
+	struct engine_req *req =
+		engine_start_json(e, method, path, body, sync_done, &done);
+
 	engine_wait(e, &done);
 	return req;
 }

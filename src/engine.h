@@ -78,6 +78,10 @@ int engine_negotiate(struct engine *e);
  */
 struct engine_req *
 engine_start(struct engine *e, const struct engine_req_opts *o);
+/* engine_start with a JSON body (NULL: none), the answer buffered. */
+struct engine_req *
+engine_start_json(struct engine *e, const char *method, const char *path,
+		  const json_t *body, engine_done_fn done, void *arg);
 void engine_cancel(struct engine_req *req);
 void engine_req_free(struct engine_req *req);
 void engine_req_resume(struct engine_req *req);

@@ -21,6 +21,7 @@
 #include "container_spec.h"
 #include "engine.h"
 #include "exec_int.h"
+#include "hooks.h"
 #include "image_build.h"
 #include "labels.h"
 #include "log.h"
@@ -181,19 +182,9 @@ void
 exec_job_call(struct job *j, const char *method, const char *path,
 	      const json_t *body, step_fn next)
 {
-	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-	struct engine_req_opts o = {
-		.method = method,
-		.path = path,
-		.body = text,
-		.body_len = text ? strlen(text) : 0,
-		.on_done = on_step_done,
-		.arg = j,
-	};
-
 	j->next = next;
-	j->req = engine_start(j->x->e, &o);
-	free(text);
+	j->req =
+		engine_start_json(j->x->e, method, path, body, on_step_done, j);
 }
 
 void
@@ -446,8 +437,10 @@ run_image(struct job *j)
 				      image_made, j);
 	} else {
 		exec_job_progress(j, "Pulling", PROGRESS_WORKING);
-		r = image_pull_start(x->e, j->a->target, true,
-				     s ? s->name : j->a->target, image_made, j);
+		r = image_pull_start(
+			x->e, j->a->target,
+			s ? container_spec_platform(x->p, s) : NULL, true,
+			s ? s->name : j->a->target, image_made, j);
 	}
 	if (r < 0) {
 		progress_error(x->o->progress, exec_kind_of(j->a), j->a->target,
@@ -497,6 +490,73 @@ stop_query(const struct exec *x)
 	if (x->o->stop_timeout >= 0)
 		return xasprintf("?t=%d", x->o->stop_timeout);
 	return xstrdup("");
+}
+
+/* ---- lifecycle hooks (hooks.h) ---- */
+
+/* What a job does once its hooks succeeded. */
+typedef void (*job_then_fn)(struct job *j);
+
+struct job_hook {
+	struct job *j;
+	job_then_fn then;
+};
+
+static void
+job_hooks_done(const char *err, const char *tail, void *arg)
+{
+	struct job_hook *h = arg;
+	struct job *j = h->j;
+	job_then_fn then = h->then;
+
+	free(h);
+	if (err) {
+		/* The hook's last lines under the message, as compose
+		   carries them in its error. */
+		progress_error(j->x->o->progress, exec_kind_of(j->a),
+			       j->a->target, err);
+		error("%s%s%s", err, *tail ? "\n" : "", tail);
+		exec_job_finish(j, ACTION_FAILED);
+		return;
+	}
+	then(j);
+}
+
+/*
+ * Run the service's hooks of kind in container id, then then(j); false
+ * (and nothing run) when the service has none. pre_stop runs only in a
+ * running container: compose's hooks exec into the live process tree.
+ */
+static bool
+job_hooks(struct job *j, const char *kind, const char *id, job_then_fn then)
+{
+	const struct service *s = exec_job_service(j);
+	const json_t *list = s ? hooks_of(s->def, kind) : NULL;
+	struct job_hook *h;
+
+	if (list == NULL || id == NULL)
+		return false;
+	h = xmalloc(sizeof(*h));
+	h->j = j;
+	h->then = then;
+	hooks_run(j->x->e, list,
+		  &(struct hooks_opts){
+			  .kind = kind,
+			  .id = id,
+			  .container = j->a->target,
+			  .service = s->name,
+			  .project = j->x->p->name,
+			  .gone_ok = strcmp(kind, HOOKS_PRE_STOP) == 0,
+			  .done = job_hooks_done,
+			  .arg = h,
+		  });
+	return true;
+}
+
+static bool
+obs_running(const struct obs_container *c)
+{
+	return c && c->state && strcmp(c->state, "running") == 0;
 }
 
 static void connect_next(struct job *j);
@@ -552,8 +612,9 @@ connect_next(struct job *j)
 static void
 created_container(struct job *j, struct engine_req *req)
 {
-	json_t *v;
+	json_t *v, *w;
 	const char *id;
+	size_t i;
 
 	if (!exec_req_ok(req, 0)) {
 		exec_job_fail_req(j, "create", req);
@@ -573,6 +634,11 @@ created_container(struct job *j, struct engine_req *req)
 		j->new_id = xstrdup(id);
 	else
 		j->id = xstrdup(id);
+	/* What the engine discarded (a blkio weight the kernel cannot do),
+	   in its words, as compose shows them. */
+	json_array_foreach (json_object_get(v, "Warnings"), i, w)
+		if (json_is_string(w))
+			warning("%s: %s", j->a->target, json_string_value(w));
 	json_decref(v);
 	j->nets = container_spec_extra_networks(j->x->p, exec_job_service(j),
 						j->a->number);
@@ -584,12 +650,11 @@ created_container(struct job *j, struct engine_req *req)
 static void
 create_with(struct job *j, const char *name)
 {
-	char *esc = engine_escape(name);
-	char *path = xasprintf("/containers/create?name=%s", esc);
+	char *path =
+		container_spec_create_path(j->x->p, exec_job_service(j), name);
 
 	exec_job_call(j, "POST", path, j->spec, created_container);
 	free(path);
-	free(esc);
 }
 
 static void create_step(struct job *j);
@@ -701,7 +766,7 @@ recreate_stopped_old(struct job *j, struct engine_req *req)
 }
 
 static void
-recreate_stop_old(struct job *j)
+recreate_stop_old_now(struct job *j)
 {
 	char *q = stop_query(j->x);
 	char *path = xasprintf("/containers/%s/stop%s", j->a->obs->id, q);
@@ -709,6 +774,15 @@ recreate_stop_old(struct job *j)
 	exec_job_call(j, "POST", path, NULL, recreate_stopped_old);
 	free(path);
 	free(q);
+}
+
+static void
+recreate_stop_old(struct job *j)
+{
+	if (obs_running(j->a->obs) &&
+	    job_hooks(j, HOOKS_PRE_STOP, j->a->obs->id, recreate_stop_old_now))
+		return;
+	recreate_stop_old_now(j);
 }
 
 static void
@@ -741,12 +815,26 @@ recreate_start(struct job *j, const char *image_id)
 /* ---- start, stop, remove, rename ---- */
 
 static void
+started_hooked(struct job *j)
+{
+	exec_job_done(j, "Started");
+}
+
+static void
 started(struct job *j, struct engine_req *req)
 {
+	bool paused = j->a->obs && j->a->obs->state &&
+		      strcmp(j->a->obs->state, "paused") == 0;
+
 	if (!exec_req_ok(req, 304)) {
 		exec_job_fail_req(j, "start", req);
 		return;
 	}
+	/* Hooks follow a start, not an unpause or a no-op (304); compose
+	   reports Started once they are done. */
+	if (!paused && engine_req_status(req) != 304 &&
+	    job_hooks(j, HOOKS_POST_START, j->id, started_hooked))
+		return;
 	exec_job_done(j, "Started");
 }
 
@@ -787,15 +875,24 @@ stopped(struct job *j, struct engine_req *req)
 }
 
 static void
-run_stop(struct job *j)
+run_stop_now(struct job *j)
 {
 	char *q = stop_query(j->x);
 	char *path = xasprintf("/containers/%s/stop%s", j->a->obs->id, q);
 
-	exec_job_progress(j, "Stopping", PROGRESS_WORKING);
 	exec_job_call(j, "POST", path, NULL, stopped);
 	free(path);
 	free(q);
+}
+
+static void
+run_stop(struct job *j)
+{
+	exec_job_progress(j, "Stopping", PROGRESS_WORKING);
+	if (obs_running(j->a->obs) &&
+	    job_hooks(j, HOOKS_PRE_STOP, j->a->obs->id, run_stop_now))
+		return;
+	run_stop_now(j);
 }
 
 static void
@@ -832,16 +929,26 @@ remove_stopped(struct job *j, struct engine_req *req)
 /* Stop first when running, so the process gets its stop signal and
  * grace period rather than a kill. */
 static void
+remove_stop_now(struct job *j)
+{
+	char *q = stop_query(j->x);
+	char *path = xasprintf("/containers/%s/stop%s", j->a->obs->id, q);
+
+	exec_job_call(j, "POST", path, NULL, remove_stopped);
+	free(path);
+	free(q);
+}
+
+static void
 run_remove(struct job *j)
 {
 	if (j->a->running) {
-		char *q = stop_query(j->x);
-		char *path =
-			xasprintf("/containers/%s/stop%s", j->a->obs->id, q);
 		exec_job_progress(j, "Stopping", PROGRESS_WORKING);
-		exec_job_call(j, "POST", path, NULL, remove_stopped);
-		free(path);
-		free(q);
+		if (obs_running(j->a->obs) &&
+		    job_hooks(j, HOOKS_PRE_STOP, j->a->obs->id,
+			      remove_stop_now))
+			return;
+		remove_stop_now(j);
 		return;
 	}
 	remove_now(j);

@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "build_context.h"
 #include "build_digest.h"
+#include "container_spec.h"
 #include "image_build.h"
 #include "image_output.h"
 #include "jsonlines.h"
@@ -32,6 +33,8 @@ struct build_spec {
 	struct strv tags; /* more names (build.tags) */
 	char *context;
 	const char *dockerfile, *inline_text, *target, *network;
+	/* The service's platform, or the one entry of build.platforms. */
+	const char *platform;
 	json_t *args;	/* KEY -> string */
 	json_t *labels; /* KEY -> string (the user's) */
 	json_t *cache_from;
@@ -311,6 +314,10 @@ build_spec_load(const struct project *p, const struct service *s,
 	json_array_foreach (v, i, t)
 		if (json_is_string(t))
 			strv_push(&b->tags, json_string_value(t));
+	b->platform = container_spec_platform(p, s);
+	v = json_object_get(def, "platforms");
+	if (b->platform == NULL && json_array_size(v) == 1)
+		b->platform = json_string_value(json_array_get(v, 0));
 	b->ref = service_image_ref(p, s);
 	b->stat_cache = cache_file(p, b->ref, "stat");
 	b->manifest = cache_file(p, b->ref, "manifest");
@@ -323,7 +330,7 @@ static int
 build_spec_digest(const struct build_spec *b, struct build_context *c,
 		  char digest[65])
 {
-	struct build_params bp = { b->args, b->target, b->labels };
+	struct build_params bp = { b->args, b->target, b->labels, b->platform };
 
 	if (build_context_scan(c, b->context, b->dockerfile, b->inline_text) <
 	    0)
@@ -425,7 +432,7 @@ image_build_needed_opts(struct engine *e, const struct project *p,
 		*reason = xstrdup("image has no build digest");
 		goto done;
 	}
-	bp = (struct build_params){ b.args, b.target, b.labels };
+	bp = (struct build_params){ b.args, b.target, b.labels, b.platform };
 	*reason = build_manifest_diff(b.manifest, label, &c, &bp);
 	if (*reason == NULL)
 		*reason = xstrdup("build inputs changed");
@@ -590,7 +597,7 @@ on_done(struct engine_req *req, void *arg)
 					   svc, j->error);
 	} else {
 		struct build_params bp = { j->spec.args, j->spec.target,
-					   j->spec.labels };
+					   j->spec.labels, j->spec.platform };
 
 		build_manifest_save(j->spec.manifest, j->digest, &j->ctx, &bp);
 		if (!j->quiet)
@@ -639,6 +646,8 @@ build_path(const struct project *p, struct build_job *j)
 		query_add_json(&q, "buildargs", b->args);
 	if (b->target && *b->target)
 		query_add(&q, "target", b->target);
+	if (b->platform && *b->platform)
+		query_add(&q, "platform", b->platform);
 	json_object_set_new(labels, LABEL_PROJECT, json_string(p->name));
 	json_object_set_new(labels, LABEL_SERVICE, json_string(b->service));
 	json_object_set_new(labels, LABEL_VERSION,

@@ -61,14 +61,15 @@ int image_build_start(struct engine *e, const struct project *p,
 int image_exists(struct engine *e, const char *ref, char **id_out);
 
 /*
- * Pull ref on the event loop (POST /images/create with the registry
- * credentials of ref's registry). Progress is printed with prefix ("web"),
- * nothing when quiet; a failure reports the registry's message naming the
- * image. Returns 0 when started, -1 (reported) when it could not start
- * (done is then not called).
+ * Pull ref on the event loop (POST /images/create, for platform when not
+ * NULL, with the credentials of ref's registry). Progress is printed with
+ * prefix ("web"), nothing when quiet; a failure reports the registry's
+ * message naming the image. Returns 0 when started, -1 (reported) when
+ * it could not start (done is then not called).
  */
-int image_pull_start(struct engine *e, const char *ref, bool quiet,
-		     const char *prefix, image_build_done_fn done, void *arg);
+int image_pull_start(struct engine *e, const char *ref, const char *platform,
+		     bool quiet, const char *prefix, image_build_done_fn done,
+		     void *arg);
 
 /*
  * Should ref be pulled now under policy (pull_policy.h; NULL: missing)?
@@ -78,7 +79,8 @@ int image_pull_start(struct engine *e, const char *ref, bool quiet,
 int image_pull_wanted(struct engine *e, const char *ref, const char *policy);
 
 /* Push ref on the event loop (POST /images/{ref}/push), as image_pull_start. */
-int image_push_start(struct engine *e, const char *ref, bool quiet,
-		     const char *prefix, image_build_done_fn done, void *arg);
+int image_push_start(struct engine *e, const char *ref, const char *platform,
+		     bool quiet, const char *prefix, image_build_done_fn done,
+		     void *arg);
 
 #endif

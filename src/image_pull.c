@@ -1,7 +1,7 @@
 /*
  * image_pull.c - pull and push images on the event loop (image_build.h).
  *
- * POST /images/create?fromImage=NAME&tag=TAG pulls; POST
+ * POST /images/create?fromImage=NAME&tag=TAG[&platform=P] pulls; POST
  * /images/NAME/push?tag=TAG pushes. Both carry the registry's credentials
  * in X-Registry-Auth and answer with NDJSON progress: {"status", "id",
  * "progressDetail"} lines, and {"errorDetail": {"message"}} when the
@@ -150,8 +150,8 @@ on_xfer_done(struct engine_req *req, void *arg)
 }
 
 static int
-xfer_start(struct engine *e, const char *ref, bool quiet, const char *prefix,
-	   bool push, image_build_done_fn done, void *arg)
+xfer_start(struct engine *e, const char *ref, const char *platform, bool quiet,
+	   const char *prefix, bool push, image_build_done_fn done, void *arg)
 {
 	struct xfer_job *j;
 	struct image_ref r;
@@ -183,6 +183,13 @@ xfer_start(struct engine *e, const char *ref, bool quiet, const char *prefix,
 	else
 		path = xasprintf("/images/create?fromImage=%s&tag=%s", name,
 				 tag);
+	if (!push && platform && *platform) {
+		char *pesc = engine_escape(platform);
+		char *with = xasprintf("%s&platform=%s", path, pesc);
+		free(path);
+		free(pesc);
+		path = with;
+	}
 	if (!quiet)
 		image_output_status(j->prefix, push ? "Pushing" : "Pulling",
 				    PROGRESS_WORKING);
@@ -203,17 +210,20 @@ xfer_start(struct engine *e, const char *ref, bool quiet, const char *prefix,
 }
 
 int
-image_pull_start(struct engine *e, const char *ref, bool quiet,
-		 const char *prefix, image_build_done_fn done, void *arg)
+image_pull_start(struct engine *e, const char *ref, const char *platform,
+		 bool quiet, const char *prefix, image_build_done_fn done,
+		 void *arg)
 {
-	return xfer_start(e, ref, quiet, prefix, false, done, arg);
+	return xfer_start(e, ref, platform, quiet, prefix, false, done, arg);
 }
 
 int
-image_push_start(struct engine *e, const char *ref, bool quiet,
-		 const char *prefix, image_build_done_fn done, void *arg)
+image_push_start(struct engine *e, const char *ref, const char *platform,
+		 bool quiet, const char *prefix, image_build_done_fn done,
+		 void *arg)
 {
-	return xfer_start(e, ref, quiet, prefix, true, done, arg);
+	(void)platform; /* a push sends what is stored */
+	return xfer_start(e, ref, NULL, quiet, prefix, true, done, arg);
 }
 
 /* "2024-05-01T10:20:30.123456789Z" -> unix seconds; 0 when unset. */

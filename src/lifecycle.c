@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "cmd.h"
 #include "engine.h"
+#include "hooks.h"
 #include "labels.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -385,6 +386,83 @@ item_done(struct lc_state *s, size_t i, const char *msg, bool terr)
 		node_done(s, s->svc_of[i]);
 }
 
+/*
+ * Lifecycle hooks (hooks.h), as compose runs them around these calls:
+ * pre_stop before a stop or restart of a running container, post_start
+ * after a start (not of one already running: 304) or a restart. Only
+ * with a compose file: the containers' labels do not carry hooks.
+ */
+static const json_t *
+lc_hooks(const struct lc_state *s, size_t i, const char *kind)
+{
+	const struct project *p = s->t->project;
+	const char *sfx = s->a->suffix;
+	bool stop = strcmp(sfx, "/stop") == 0, start = !strcmp(sfx, "/start");
+	bool restart = strcmp(sfx, "/restart") == 0;
+	int k;
+
+	if (p == NULL || s->t->g->dry_run || s->cs[i]->service == NULL)
+		return NULL;
+	if (strcmp(kind, HOOKS_PRE_STOP) == 0 ? !(stop || restart) :
+						!(start || restart))
+		return NULL;
+	k = project_service_index(p, s->cs[i]->service);
+	return k < 0 ? NULL : hooks_of(p->services[k].def, kind);
+}
+
+/* A hook failed: the container counts as failed, with the hook's last
+   output lines under the message. */
+static void
+item_hook_failed(struct lc_state *s, size_t i, const char *err,
+		 const char *tail)
+{
+	const struct obs_container *c = s->cs[i];
+
+	s->inflight--;
+	s->finished++;
+	progress_error(s->prog, s->kind, c->name, err);
+	strv_pushf(&s->errors, "%s%s%s", err, *tail ? "\n" : "", tail);
+	s->failed = true;
+	if (s->svc_of[i] < s->nsvc && --s->left[s->svc_of[i]] == 0)
+		node_done(s, s->svc_of[i]);
+}
+
+static void
+post_hooks_done(const char *err, const char *tail, void *arg)
+{
+	struct lc_call *call = arg;
+	struct lc_state *s = call->s;
+
+	if (err)
+		item_hook_failed(s, call->i, err, tail);
+	else
+		item_done(s, call->i, NULL, false);
+	free(call);
+	pump(s);
+}
+
+static void
+lc_hooks_run(struct lc_state *s, size_t i, const json_t *list, const char *kind,
+	     hooks_done_fn done)
+{
+	const struct obs_container *c = s->cs[i];
+	struct lc_call *call = xmalloc(sizeof(*call));
+
+	call->s = s;
+	call->i = i;
+	hooks_run(s->t->engine, list,
+		  &(struct hooks_opts){
+			  .kind = kind,
+			  .id = c->id,
+			  .container = c->name,
+			  .service = c->service,
+			  .project = s->t->name,
+			  .gone_ok = strcmp(kind, HOOKS_PRE_STOP) == 0,
+			  .done = done,
+			  .arg = call,
+		  });
+}
+
 static void
 call_done(struct engine_req *req, void *arg)
 {
@@ -392,14 +470,41 @@ call_done(struct engine_req *req, void *arg)
 	struct lc_state *s = call->s;
 	long status = engine_req_status(req);
 	const char *terr = engine_req_transport_error(req);
+	const json_t *post;
 
-	if (terr)
+	if (terr) {
 		item_done(s, call->i, terr, true);
-	else if ((status >= 200 && status < 300) || status == s->a->also_ok)
+	} else if ((status >= 200 && status < 300) || status == s->a->also_ok) {
+		post = status == 304 ? NULL :
+				       lc_hooks(s, call->i, HOOKS_POST_START);
+		if (post) {
+			lc_hooks_run(s, call->i, post, HOOKS_POST_START,
+				     post_hooks_done);
+			engine_req_free(req);
+			free(call);
+			return;
+		}
 		item_done(s, call->i, NULL, false);
-	else
+	} else {
 		item_done(s, call->i, engine_req_message(req), false);
+	}
 	engine_req_free(req);
+	free(call);
+	pump(s);
+}
+
+static void launch_call(struct lc_state *s, size_t i);
+
+static void
+pre_hooks_done(const char *err, const char *tail, void *arg)
+{
+	struct lc_call *call = arg;
+	struct lc_state *s = call->s;
+
+	if (err)
+		item_hook_failed(s, call->i, err, tail);
+	else
+		launch_call(s, call->i);
 	free(call);
 	pump(s);
 }
@@ -408,8 +513,7 @@ static void
 launch(struct lc_state *s, size_t i)
 {
 	const struct obs_container *c = s->cs[i];
-	struct lc_call *call;
-	char *path;
+	const json_t *pre;
 
 	s->inflight++;
 	progress_event(s->prog, s->kind, c->name, s->a->working,
@@ -419,6 +523,24 @@ launch(struct lc_state *s, size_t i)
 		item_done(s, i, NULL, false);
 		return;
 	}
+	pre = c->state && strcmp(c->state, "running") == 0 ?
+		      lc_hooks(s, i, HOOKS_PRE_STOP) :
+		      NULL;
+	if (pre) {
+		lc_hooks_run(s, i, pre, HOOKS_PRE_STOP, pre_hooks_done);
+		return;
+	}
+	launch_call(s, i);
+}
+
+/* The engine call of action a for container i. */
+static void
+launch_call(struct lc_state *s, size_t i)
+{
+	const struct obs_container *c = s->cs[i];
+	struct lc_call *call;
+	char *path;
+
 	call = xmalloc(sizeof(*call));
 	call->s = s;
 	call->i = i;

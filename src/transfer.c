@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "container_spec.h"
 #include "engine.h"
 #include "image_output.h"
 #include "image_tasks.h"
@@ -43,8 +44,10 @@ transfer_start_one(size_t i, image_build_done_fn done, void *arg, void *ctx)
 	struct transfer *t = ctx;
 	size_t svc = t->todo[i];
 
-	return t->start(t->e, transfer_image(t, svc), t->quiet,
-			t->p->services[svc].name, done, arg);
+	/* A pull is for the service's platform, as compose's. */
+	return t->start(t->e, transfer_image(t, svc),
+			container_spec_platform(t->p, &t->p->services[svc]),
+			t->quiet, t->p->services[svc].name, done, arg);
 }
 
 size_t

@@ -14,8 +14,9 @@
 struct globals;
 struct project;
 
-/* image_pull_start or image_push_start. */
-typedef int (*transfer_start_fn)(struct engine *e, const char *ref, bool quiet,
+/* image_pull_start or image_push_start (platform: the service's). */
+typedef int (*transfer_start_fn)(struct engine *e, const char *ref,
+				 const char *platform, bool quiet,
 				 const char *prefix, image_build_done_fn done,
 				 void *arg);
 

@@ -449,6 +449,7 @@ up_prepare(struct up_ctx *ctx, struct up_state *st)
 	    decide_images(ctx, st) < 0)
 		return -1;
 	ro.selected = ctx->selected;
+	ro.resources_of = ctx->resources_of;
 	ro.named = ctx->nservices ? st->named : NULL;
 	ro.scale = st->scale;
 	ro.image_ids = (const char *const *)st->image_ids;

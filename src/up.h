@@ -28,6 +28,9 @@ struct up_ctx {
 	char *const *services; /* named on the command line (may be 0) */
 	size_t nservices;
 	bool *selected; /* project->nservices bools: services to run */
+	/* Services whose networks and volumes must exist, not run (the
+	   one-off service of `run`); may be NULL */
+	bool *resources_of;
 
 	/* plan options */
 	bool force_recreate, no_recreate, no_start, renew_anon_volumes;

@@ -41,6 +41,7 @@
 #include "engine.h"
 #include "events.h"
 #include "exec.h"
+#include "hooks.h"
 #include "jsonlines.h"
 #include "labels.h"
 #include "log.h"
@@ -547,6 +548,63 @@ on_stopped(struct engine_req *req, void *arg)
 	ua_check_done(u);
 }
 
+/* A stop that waits for the service's pre_stop hooks first. */
+struct hooked_stop {
+	struct ua *u;
+	char *id, *path;
+};
+
+static void
+on_pre_stop_done(const char *err, const char *tail, void *arg)
+{
+	struct hooked_stop *h = arg;
+	struct ua *u = h->u;
+
+	/* Ctrl-C means stop: a failed hook is told, the stop goes on. */
+	if (err) {
+		error("%s", err);
+		if (tail && *tail)
+			fprintf(stderr, "%s\n", tail);
+	}
+	if (!u->killing)
+		ua_call(u, "POST", h->path, h->id, on_stopped, &u->requests);
+	u->requests--;
+	free(h->id);
+	free(h->path);
+	free(h);
+	ua_check_done(u);
+}
+
+/* POST path (a stop of c), after c's pre_stop hooks when it has any. */
+static void
+ua_stop_one(struct ua *u, struct uctr *c, const char *path)
+{
+	const json_t *pre =
+		hooks_of(u->p->services[c->svc].def, HOOKS_PRE_STOP);
+	struct hooked_stop *h;
+
+	if (pre == NULL) {
+		ua_call(u, "POST", path, c->id, on_stopped, &u->requests);
+		return;
+	}
+	h = xcalloc(1, sizeof(*h));
+	h->u = u;
+	h->id = xstrdup(c->id);
+	h->path = xstrdup(path);
+	u->requests++;
+	struct hooks_opts o = {
+		.kind = HOOKS_PRE_STOP,
+		.id = c->id,
+		.container = c->name,
+		.service = c->service,
+		.project = u->p->name,
+		.gone_ok = true,
+		.done = on_pre_stop_done,
+		.arg = h,
+	};
+	hooks_run(u->e, pre, &o);
+}
+
 static bool
 ua_running(const struct uctr *c)
 {
@@ -591,7 +649,7 @@ ua_stop(struct ua *u, bool all)
 		char *path = xasprintf("/containers/%s/stop%s", c->id, q.ptr);
 		progress_event(u->prog, "Container", c->name, "Stopping",
 			       PROGRESS_WORKING);
-		ua_call(u, "POST", path, c->id, on_stopped, &u->requests);
+		ua_stop_one(u, c, path);
 		free(path);
 	}
 	buf_release(&q);

@@ -61,7 +61,13 @@ cat >compose.yaml <<YAML
 services:
   crash:
     image: $TEST_IMAGE
-    command: ["sh", "-c", "exit 4"]
+    command: ["sh", "-c", "sleep 1; exit 4"]
+    # Never healthy before it crashes: without a health check a container
+    # counts as ready while it runs, and one that exits at once may be
+    # seen running first (a race, in docker compose too).
+    healthcheck:
+      test: ["CMD-SHELL", "exit 1"]
+      interval: 30s
 YAML
 expect_fail "up --wait with a crashing service fails" berth -p "$P" up --wait
 check_contains "and says how it exited" "$OUT" "exited with code 4"

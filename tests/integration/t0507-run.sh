@@ -262,6 +262,26 @@ expect "run --remove-orphans" berth run --rm --no-deps --remove-orphans web true
 check_eq "removes it" \
 	"$(docker ps -aq --filter name="^$P-gone-1\$" | wc -l)" 0
 
+# In a project with nothing yet, run creates the service's network and
+# named volume first, as docker compose does.
+mkdir -p "$T/fresh"
+cat >"$T/fresh/compose.yaml" <<EOF
+name: ${P}fresh
+services:
+  solo:
+    image: $TEST_IMAGE
+    volumes: [store:/store]
+volumes:
+  store: {}
+EOF
+expect "run in a fresh project" berth -f "$T/fresh/compose.yaml" run --rm -T solo \
+	sh -c 'echo kept >/store/f; echo ran'
+check_contains "the one-off ran" "$OUT" "ran"
+check "its network was created" docker network inspect "${P}fresh_default"
+check_eq "its volume was created and holds the data" \
+	"$(docker run --rm -v "${P}fresh_store:/s" "$TEST_IMAGE" cat /s/f)" kept
+expect "down -v the fresh project" berth -f "$T/fresh/compose.yaml" down -v
+
 check_eq "every container carries the project label" \
 	"$(docker ps -aq --filter label=com.docker.compose.project="$P" | wc -l)" \
 	"$(docker ps -aq --filter name="^$P-" | wc -l)"

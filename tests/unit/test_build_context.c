@@ -258,7 +258,7 @@ static void
 digest_of(json_t *args, char out[65], const char *cache)
 {
 	struct build_context c;
-	struct build_params bp = { args, NULL, NULL };
+	struct build_params bp = { .args = args };
 
 	if (build_context_scan(&c, tmp, NULL, NULL) < 0 ||
 	    build_digest_files(&c, cache) < 0) {
@@ -334,7 +334,7 @@ test_manifest_diff(void)
 {
 	json_t *args = json_pack("{s:s}", "V", "1");
 	json_t *args2 = json_pack("{s:s}", "V", "2");
-	struct build_params bp = { args, NULL, NULL };
+	struct build_params bp = { .args = args };
 	char *man = xasprintf("%s.manifest", tmp);
 	struct build_context c;
 	char d0[65];
@@ -360,6 +360,32 @@ test_manifest_diff(void)
 	free(why);
 	/* Another build's manifest says nothing. */
 	CHECK(build_manifest_diff(man, "0000", &c, &bp) == NULL);
+	/* A platform asked for is an input; none keeps older digests. */
+	{
+		char d1[65], d2[65], d3[65];
+		bp.args = args;
+		build_digest(&c, &bp, d1);
+		bp.platform = "";
+		build_digest(&c, &bp, d2);
+		CHECK_STR(d2, d1);
+		bp.platform = "linux/amd64";
+		build_digest(&c, &bp, d3);
+		CHECK(strcmp(d3, d1) != 0);
+		why = build_manifest_diff(man, d0, &c, &bp);
+		CHECK_STR(why, "context changed: src/main.c, src/new.c; "
+			       "platform changed");
+		free(why);
+		build_manifest_save(man, d3, &c, &bp);
+		bp.platform = "linux/arm64";
+		why = build_manifest_diff(man, d3, &c, &bp);
+		CHECK_STR(why, "platform changed");
+		free(why);
+		bp.platform = NULL;
+		why = build_manifest_diff(man, d3, &c, &bp);
+		CHECK_STR(why, "platform changed");
+		free(why);
+		bp.platform = NULL;
+	}
 	build_context_release(&c);
 	put("src/main.c", "int main(void) { return 0; }\n", 0600);
 	{

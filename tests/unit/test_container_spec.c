@@ -294,6 +294,135 @@ test_inherit_anonymous_volumes(void)
 	project_free(p);
 }
 
+static const char extras[] =
+	"{\"name\":\"app\",\"services\":{"
+	"\"io\":{\"image\":\"busybox\",\"platform\":\"linux/arm64\","
+	"\"blkio_config\":{\"weight\":300,"
+	"\"weight_device\":[{\"path\":\"/dev/sda\",\"weight\":400}],"
+	"\"device_read_bps\":[{\"path\":\"/dev/sda\",\"rate\":\"12mb\"}],"
+	"\"device_write_bps\":[{\"path\":\"/dev/sdb\",\"rate\":1048576}],"
+	"\"device_read_iops\":[{\"path\":\"/dev/sda\",\"rate\":120}],"
+	"\"device_write_iops\":[{\"path\":\"/dev/sdb\",\"rate\":\"30\"}]}},"
+	"\"all\":{\"image\":\"busybox\",\"gpus\":\"all\"},"
+	"\"list\":{\"image\":\"busybox\",\"gpus\":["
+	"{\"driver\":\"nvidia\",\"count\":2,\"capabilities\":[\"compute\"]},"
+	"{\"device_ids\":[\"1\"],\"options\":{\"x\":\"y\"}}]},"
+	"\"rsv\":{\"image\":\"busybox\",\"gpus\":[{\"driver\":\"nvidia\"}],"
+	"\"deploy\":{\"resources\":{\"reservations\":{\"memory\":\"1g\","
+	"\"devices\":["
+	"{\"capabilities\":[\"gpu\"],\"driver\":\"nvidia\",\"count\":\"all\"},"
+	"{\"capabilities\":[\"gpu\",\"utility\"],\"device_ids\":[\"0\",\"3\"],"
+	"\"options\":{\"a\":\"b\"}},"
+	"{\"capabilities\":[\"tpu\"]}]}}}},"
+	"\"plain\":{\"image\":\"busybox\"}}}";
+
+static json_t *
+spec_of(struct project *p, const char *svc)
+{
+	return container_spec(p, &p->services[project_service_index(p, svc)], 1,
+			      NULL);
+}
+
+static void
+test_blkio(void)
+{
+	struct project *p = load(extras);
+	json_t *s;
+
+	REQUIRE(p);
+	s = spec_of(p, "io");
+	CHECK_AT(s, "HostConfig/BlkioWeight", "300");
+	CHECK_AT(s, "HostConfig/BlkioWeightDevice",
+		 "[{\"Path\":\"/dev/sda\",\"Weight\":400}]");
+	/* A rate may be a byte string, as mem_limit. */
+	CHECK_AT(s, "HostConfig/BlkioDeviceReadBps",
+		 "[{\"Path\":\"/dev/sda\",\"Rate\":12582912}]");
+	CHECK_AT(s, "HostConfig/BlkioDeviceWriteBps",
+		 "[{\"Path\":\"/dev/sdb\",\"Rate\":1048576}]");
+	CHECK_AT(s, "HostConfig/BlkioDeviceReadIOps",
+		 "[{\"Path\":\"/dev/sda\",\"Rate\":120}]");
+	CHECK_AT(s, "HostConfig/BlkioDeviceWriteIOps",
+		 "[{\"Path\":\"/dev/sdb\",\"Rate\":30}]");
+	CHECK_AT(s, "HostConfig/DeviceRequests", "(none)");
+	json_decref(s);
+	s = spec_of(p, "plain");
+	CHECK_AT(s, "HostConfig/BlkioWeight", "(none)");
+	CHECK_AT(s, "HostConfig/BlkioDeviceReadBps", "(none)");
+	CHECK_AT(s, "HostConfig/DeviceRequests", "(none)");
+	json_decref(s);
+	project_free(p);
+}
+
+static void
+test_device_requests(void)
+{
+	struct project *p = load(extras);
+	json_t *s;
+
+	REQUIRE(p);
+	/* gpus: all -> every GPU, capability gpu. */
+	s = spec_of(p, "all");
+	CHECK_AT(
+		s, "HostConfig/DeviceRequests",
+		"[{\"Capabilities\":[[\"gpu\"]],\"Count\":-1,\"Driver\":\"\"}]");
+	json_decref(s);
+	/* A gpus list: "gpu" appended to each entry's capabilities; ids
+	   without a count ask for no count. */
+	s = spec_of(p, "list");
+	CHECK_AT(s, "HostConfig/DeviceRequests",
+		 "[{\"Capabilities\":[[\"compute\",\"gpu\"]],\"Count\":2,"
+		 "\"Driver\":\"nvidia\"},"
+		 "{\"Capabilities\":[[\"gpu\"]],\"Count\":0,\"DeviceIDs\":"
+		 "[\"1\"],\"Driver\":\"\",\"Options\":{\"x\":\"y\"}}]");
+	json_decref(s);
+	/* Reservations first, as given (count all -> -1, device_ids, neither
+	   -> all), then gpus (neither count nor ids -> all). */
+	s = spec_of(p, "rsv");
+	CHECK_AT(s, "HostConfig/DeviceRequests",
+		 "[{\"Capabilities\":[[\"gpu\"]],\"Count\":-1,"
+		 "\"Driver\":\"nvidia\"},"
+		 "{\"Capabilities\":[[\"gpu\",\"utility\"]],\"Count\":0,"
+		 "\"DeviceIDs\":[\"0\",\"3\"],\"Driver\":\"\",\"Options\":"
+		 "{\"a\":\"b\"}},"
+		 "{\"Capabilities\":[[\"tpu\"]],\"Count\":-1,\"Driver\":\"\"},"
+		 "{\"Capabilities\":[[\"gpu\"]],\"Count\":-1,"
+		 "\"Driver\":\"nvidia\"}]");
+	CHECK_AT(s, "HostConfig/MemoryReservation", "1073741824");
+	json_decref(s);
+	project_free(p);
+}
+
+static void
+test_platform(void)
+{
+	struct project *p = load(extras);
+	const struct service *io, *plain;
+	char *path;
+
+	REQUIRE(p);
+	io = &p->services[project_service_index(p, "io")];
+	plain = &p->services[project_service_index(p, "plain")];
+	unsetenv("DOCKER_DEFAULT_PLATFORM");
+	CHECK_STR(container_spec_platform(p, io), "linux/arm64");
+	CHECK(container_spec_platform(p, plain) == NULL);
+	path = container_spec_create_path(p, io, "app-io-1");
+	CHECK_STR(path,
+		  "/containers/create?name=app-io-1&platform=linux%2Farm64");
+	free(path);
+	path = container_spec_create_path(p, plain, "app-plain-1");
+	CHECK_STR(path, "/containers/create?name=app-plain-1");
+	free(path);
+	path = container_spec_create_path(p, NULL, "x");
+	CHECK_STR(path, "/containers/create?name=x");
+	free(path);
+	/* DOCKER_DEFAULT_PLATFORM stands in for a missing platform key. */
+	setenv("DOCKER_DEFAULT_PLATFORM", "linux/386", 1);
+	CHECK_STR(container_spec_platform(p, plain), "linux/386");
+	CHECK_STR(container_spec_platform(p, io), "linux/arm64");
+	unsetenv("DOCKER_DEFAULT_PLATFORM");
+	project_free(p);
+}
+
 int
 main(void)
 {
@@ -302,5 +431,8 @@ main(void)
 	TEST_RUN(test_host_config);
 	TEST_RUN(test_networks);
 	TEST_RUN(test_inherit_anonymous_volumes);
+	TEST_RUN(test_blkio);
+	TEST_RUN(test_device_requests);
+	TEST_RUN(test_platform);
 	return test_report();
 }
