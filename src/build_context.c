@@ -329,7 +329,8 @@ add_generated(struct build_context *c, char *text, size_t len)
 	e->size = (off_t)e->data_len;
 	/* Generated entries go first, then the walk's. */
 	ALLOC_GROW(gen.e, gen.n + c->n, gen.alloc);
-	memcpy(gen.e + gen.n, c->e, c->n * sizeof(*c->e));
+	if (c->n) /* an empty walk has no array at all */
+		memcpy(gen.e + gen.n, c->e, c->n * sizeof(*c->e));
 	gen.n += c->n;
 	for (size_t i = 0; i < gen.n; i++)
 		if (gen.e[i].hardlink)

@@ -219,6 +219,17 @@ test_inline_dockerfile(void)
 			     "f 0644 .dockerignore 62\n")) == 0);
 	free(list);
 	build_context_release(&c);
+
+	/* An empty directory: only the generated entries (no walk array). */
+	char empty[] = "/tmp/berth-empty-ctx-XXXXXX";
+	REQUIRE(mkdtemp(empty) != NULL);
+	REQUIRE(build_context_scan(&c, empty, NULL, "FROM scratch\n") == 0);
+	list = tar_listing(&c, NULL);
+	CHECK_STR(list, "f 0600 " BUILD_GENERATED_DOCKERFILE " 13\n"
+			"f 0600 .dockerignore 19\n");
+	free(list);
+	build_context_release(&c);
+	rmdir(empty);
 }
 
 static void
