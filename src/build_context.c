@@ -2,10 +2,9 @@
  * build_context.c - scan a build context and stream it as a tar
  * (build_context.h).
  *
- * The tar is written by libarchive (pax restricted: plain ustar headers,
- * with a pax extension only for what ustar cannot hold, such as long
- * names) into a small buffer that the upload drains; the next entry or
- * the next 64 KiB of a file is produced only when the buffer is empty.
+ * The tar is made by tar_pull.h into a small buffer that the upload
+ * drains; the next entry or the next 64 KiB of a file is produced only
+ * when the buffer runs short.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -22,6 +21,7 @@
 #include "dockerignore.h"
 #include "log.h"
 #include "strv.h"
+#include "tar_pull.h"
 #include "xalloc.h"
 
 /* (dev, inode) -> entry index, for hard links: open addressing. */
@@ -470,68 +470,39 @@ build_context_release(struct build_context *c)
 
 /* ---- the tar stream ---- */
 
-#define CHUNK (64 * 1024)
-
 struct tar_stream {
 	const struct build_context *c;
-	struct archive *a;
-	struct buf out; /* produced, not yet read */
-	size_t off;	/* read offset into out */
-	size_t next;	/* next entry */
-	int fd;		/* file whose data is being written, or -1 */
-	off_t left;	/* its bytes still to write */
-	const char *fd_path;
-	char *chunk;
-	bool closed, failed;
+	struct tar_pull *pull;
+	size_t next; /* next entry */
 };
 
-static la_ssize_t
-on_archive_write(struct archive *a, void *arg, const void *data, size_t len)
+static int
+tar_fail(void *arg, const char *path, const char *why)
 {
 	struct tar_stream *t = arg;
 
-	buf_add(&t->out, data, len);
-	return (la_ssize_t)len;
-}
-
-struct tar_stream *
-tar_stream_new(const struct build_context *c)
-{
-	struct tar_stream *t = xcalloc(1, sizeof(*t));
-
-	t->c = c;
-	t->fd = -1;
-	buf_init(&t->out);
-	t->chunk = xmalloc(CHUNK);
-	t->a = archive_write_new();
-	if (t->a == NULL)
-		die("cannot initialise libarchive");
-	archive_write_set_format_pax_restricted(t->a);
-	/* Names are bytes, as on disk: no charset conversion. */
-	archive_write_set_options(t->a, "hdrcharset=BINARY");
-	archive_write_set_bytes_in_last_block(t->a, 1);
-	if (archive_write_open2(t->a, t, NULL, on_archive_write, NULL, NULL) !=
-	    ARCHIVE_OK)
-		die("cannot start a tar: %s", archive_error_string(t->a));
-	return t;
-}
-
-static int
-tar_fail(struct tar_stream *t, const char *path, const char *why)
-{
-	t->failed = true;
 	return error("cannot add \"%s/%s\" to the build context: %s", t->c->dir,
 		     path, why);
 }
 
-/* Write the next entry's header (and open its file). */
+/* Write the next entry's header (and open its file), or end the tar. */
 static int
-tar_next_entry(struct tar_stream *t)
+tar_next_entry(void *arg)
 {
-	const struct ctx_entry *e = &t->c->e[t->next++];
-	struct archive_entry *ae = archive_entry_new();
+	struct tar_stream *t = arg;
+	struct archive *a = tar_pull_archive(t->pull);
+	const struct ctx_entry *e;
+	struct archive_entry *ae;
 	int ret = 0;
 
+	if (t->next == t->c->n) {
+		if (tar_pull_close(t->pull) < 0)
+			return error("cannot finish the build context tar: %s",
+				     archive_error_string(a));
+		return 0;
+	}
+	e = &t->c->e[t->next++];
+	ae = archive_entry_new();
 	archive_entry_copy_pathname(ae, e->path);
 	archive_entry_set_mode(ae, e->mode);
 	archive_entry_set_uid(ae, 0);
@@ -548,88 +519,52 @@ tar_next_entry(struct tar_stream *t)
 
 		if (e->data == NULL) {
 			char *path = xasprintf("%s/%s", t->c->dir, e->path);
+			int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 			struct stat st;
 
-			t->fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 			free(path);
-			if (t->fd < 0 || fstat(t->fd, &st) < 0) {
+			if (fd < 0 || fstat(fd, &st) < 0) {
 				ret = tar_fail(t, e->path, strerror(errno));
+				if (fd >= 0)
+					close(fd);
 				goto done;
 			}
 			/* The file may have changed since the scan. */
 			size = st.st_size;
-			t->left = size;
-			t->fd_path = e->path;
+			tar_pull_data(t->pull, fd, size, e->path);
 		}
 		archive_entry_set_size(ae, size);
 	} else if (S_ISCHR(e->mode) || S_ISBLK(e->mode)) {
 		archive_entry_set_rdev(ae, e->rdev);
 	}
-	if (archive_write_header(t->a, ae) < ARCHIVE_WARN) {
-		ret = tar_fail(t, e->path, archive_error_string(t->a));
+	if (archive_write_header(a, ae) < ARCHIVE_WARN) {
+		ret = tar_fail(t, e->path, archive_error_string(a));
 		goto done;
 	}
-	if (e->data && archive_write_data(t->a, e->data, e->data_len) < 0)
-		ret = tar_fail(t, e->path, archive_error_string(t->a));
+	if (e->data && archive_write_data(a, e->data, e->data_len) < 0)
+		ret = tar_fail(t, e->path, archive_error_string(a));
 done:
 	archive_entry_free(ae);
 	return ret;
 }
 
-/* Produce more of the tar into t->out. */
-static int
-tar_produce(struct tar_stream *t)
+struct tar_stream *
+tar_stream_new(const struct build_context *c)
 {
-	if (t->fd >= 0) {
-		size_t want = t->left < CHUNK ? (size_t)t->left : CHUNK;
-		ssize_t n = want ? read(t->fd, t->chunk, want) : 0;
+	struct tar_stream *t = xcalloc(1, sizeof(*t));
 
-		if (n < 0)
-			return tar_fail(t, t->fd_path, strerror(errno));
-		if (n > 0 && archive_write_data(t->a, t->chunk, (size_t)n) < 0)
-			return tar_fail(t, t->fd_path,
-					archive_error_string(t->a));
-		t->left -= n;
-		/* A file that shrank is padded by libarchive. */
-		if (n == 0 || t->left == 0) {
-			close(t->fd);
-			t->fd = -1;
-		}
-		return 0;
-	}
-	if (t->next < t->c->n)
-		return tar_next_entry(t);
-	if (archive_write_close(t->a) != ARCHIVE_OK) {
-		t->failed = true;
-		return error("cannot finish the build context tar: %s",
-			     archive_error_string(t->a));
-	}
-	t->closed = true;
-	return 0;
+	t->c = c;
+	t->pull = tar_pull_new(tar_next_entry, tar_fail, t);
+	/* Callers cannot fail here; without a tar nothing sensible follows. */
+	if (tar_pull_start(t->pull) < 0)
+		exit(1);
+	return t;
 }
 
 long
 tar_stream_read(struct tar_stream *t, char *buf, size_t size)
 {
-	size_t n;
-
-	if (t->failed)
-		return -1;
-	/* Fill the caller's buffer: each read is one upload chunk. */
-	while (t->out.len - t->off < size && !t->closed) {
-		if (t->off) {
-			buf_consume(&t->out, t->off);
-			t->off = 0;
-		}
-		if (tar_produce(t) < 0)
-			return -1;
-	}
-	n = t->out.len - t->off;
-	if (n > size)
-		n = size;
-	memcpy(buf, t->out.ptr + t->off, n);
-	t->off += n;
-	return (long)n;
+	return tar_pull_read(t->pull, buf, size);
 }
 
 void
@@ -637,10 +572,6 @@ tar_stream_free(struct tar_stream *t)
 {
 	if (t == NULL)
 		return;
-	if (t->fd >= 0)
-		close(t->fd);
-	archive_write_free(t->a);
-	buf_release(&t->out);
-	free(t->chunk);
+	tar_pull_free(t->pull);
 	free(t);
 }

@@ -95,7 +95,9 @@ extern const struct cmd_entry cmd_ps_entry, cmd_start_entry, cmd_stop_entry;
 extern const struct cmd_entry cmd_restart_entry, cmd_kill_entry, cmd_rm_entry;
 extern const struct cmd_entry cmd_pause_entry, cmd_unpause_entry;
 extern const struct cmd_entry cmd_exec_entry;
+extern const struct cmd_entry cmd_cp_entry;
 extern const struct cmd_entry cmd_top_entry, cmd_port_entry;
+extern const struct cmd_entry cmd_stats_entry;
 extern const struct cmd_entry cmd_images_entry, cmd_ls_entry;
 extern const struct cmd_entry cmd_run_entry;
 extern const struct cmd_entry cmd_logs_entry;
@@ -103,6 +105,9 @@ extern const struct cmd_entry cmd_events_entry;
 extern const struct cmd_entry cmd_wait_entry;
 extern const struct cmd_entry cmd_watch_entry;
 extern const struct cmd_entry cmd_build_entry, cmd_pull_entry, cmd_push_entry;
+extern const struct cmd_entry cmd_scale_entry, cmd_volumes_entry;
+extern const struct cmd_entry cmd_attach_entry, cmd_export_entry;
+extern const struct cmd_entry cmd_commit_entry;
 extern const struct cmd_entry cmd_help_entry;
 
 #endif

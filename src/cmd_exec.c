@@ -9,12 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
 
 #include "cmd.h"
 #include "engine.h"
+#include "exit_poll.h"
 #include "hijack.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -170,34 +170,6 @@ exec_create(struct engine *e, const char *cid, const struct exec_opts *o,
 	return id;
 }
 
-/*
- * The exec's exit code. The stream closes as the process ends; the
- * engine may take a moment more to record the code, so ask a few times.
- */
-static int
-exec_exit_code(struct engine *e, const char *id)
-{
-	char *path = xasprintf("/exec/%s/json", id);
-	int code = EXIT_FAIL;
-
-	for (int tries = 0; tries < 50; tries++) {
-		json_t *v = NULL;
-		if (engine_call(e, "GET", path, NULL, &v) < 0)
-			break;
-		bool running = json_is_true(json_object_get(v, "Running"));
-		json_t *ec = json_object_get(v, "ExitCode");
-		if (!running && json_is_integer(ec)) {
-			code = (int)json_integer_value(ec);
-			json_decref(v);
-			break;
-		}
-		json_decref(v);
-		nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
-	}
-	free(path);
-	return code;
-}
-
 static int
 exec_run(struct target *t, const struct exec_opts *o, char *const *cmd,
 	 size_t ncmd, const char *service)
@@ -231,7 +203,7 @@ exec_run(struct target *t, const struct exec_opts *o, char *const *cmd,
 		.resize_path = tty ? resize : NULL,
 	};
 	if (session_run(t->engine, &h, &so) == 0)
-		ret = exec_exit_code(t->engine, id);
+		ret = exit_poll(t->engine, "exec", id, NULL, 50, EXIT_FAIL);
 done:
 	hijack_close(&h);
 	free(id);

@@ -17,6 +17,7 @@
 #include "lifecycle.h"
 #include "log.h"
 #include "strv.h"
+#include "tmpl.h"
 #include "xalloc.h"
 
 static const char ps_usage[] =
@@ -278,9 +279,7 @@ ps_json(const struct obs_container *c, bool trunc)
  * {{.Field}}, {{json .Field}}, {{json .}}, "\t" and "\n", and a "table "
  * prefix for a header row and aligned columns, as the Docker CLI does.
  */
-static const struct {
-	const char *field, *header;
-} ps_fields[] = {
+static const struct tmpl_field ps_fields[] = {
 	{ "Command", "COMMAND" },	{ "CreatedAt", "CREATED AT" },
 	{ "ExitCode", "EXIT CODE" },	{ "Health", "HEALTH" },
 	{ "ID", "CONTAINER ID" },	{ "Image", "IMAGE" },
@@ -293,130 +292,21 @@ static const struct {
 	{ "State", "STATE" },		{ "Status", "STATUS" },
 };
 
-/* The field a {{...}} action names ("" for "."); *json set for json. */
-static const char *
-tmpl_action(const char *in, size_t len, bool *json, size_t *flen)
-{
-	while (len && *in == ' ')
-		in++, len--;
-	while (len && in[len - 1] == ' ')
-		len--;
-	*json = len > 5 && strncmp(in, "json ", 5) == 0;
-	if (*json) {
-		in += 5, len -= 5;
-		while (len && *in == ' ')
-			in++, len--;
-	}
-	if (len == 0 || *in != '.')
-		return NULL;
-	*flen = len - 1;
-	return in + 1;
-}
-
-static int
-tmpl_check(const char *t)
-{
-	const char *open;
-
-	while ((open = strstr(t, "{{"))) {
-		const char *close = strstr(open, "}}"), *f;
-		size_t flen = 0, i;
-		bool json;
-		if (close == NULL)
-			return error("unclosed action in --format \"%s\"", t);
-		f = tmpl_action(open + 2, (size_t)(close - open - 2), &json,
-				&flen);
-		for (i = 0; f && flen && i < ARRAY_SIZE(ps_fields); i++)
-			if (strlen(ps_fields[i].field) == flen &&
-			    strncmp(ps_fields[i].field, f, flen) == 0)
-				break;
-		if (f == NULL || (flen == 0 && !json) ||
-		    i == ARRAY_SIZE(ps_fields))
-			return error("unsupported --format action \"%.*s\"",
-				     (int)(close - open + 2), open);
-		t = close + 2;
-	}
-	return 0;
-}
-
-/* Expand template t for one container (obj: its ps_json), or its header. */
-static void
-tmpl_expand(struct buf *out, const char *t, const json_t *obj, bool header)
-{
-	while (*t) {
-		const char *close, *f;
-		size_t flen = 0;
-		bool json;
-
-		if (t[0] == '\\' && (t[1] == 't' || t[1] == 'n')) {
-			buf_addch(out, t[1] == 't' ? '\t' : '\n');
-			t += 2;
-			continue;
-		}
-		if (strncmp(t, "{{", 2) != 0 || !(close = strstr(t, "}}"))) {
-			buf_addch(out, *t++);
-			continue;
-		}
-		f = tmpl_action(t + 2, (size_t)(close - t - 2), &json, &flen);
-		char *name = xstrndup(f, flen);
-		const json_t *v = flen ? json_object_get(obj, name) : obj;
-		if (header) {
-			for (size_t i = 0; i < ARRAY_SIZE(ps_fields); i++)
-				if (strcmp(ps_fields[i].field, name) == 0)
-					buf_adds(out, ps_fields[i].header);
-		} else if (json || !json_is_string(v)) {
-			char *d = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY |
-							JSON_PRESERVE_ORDER);
-			buf_adds(out, d ? d : "");
-			free(d);
-		} else {
-			buf_adds(out, json_string_value(v));
-		}
-		free(name);
-		t = close + 2;
-	}
-}
-
 static void
 ps_template(const char *t, const struct obs_container *const *cs, size_t n,
 	    bool trunc)
 {
-	bool table = strncmp(t, "table ", 6) == 0;
-	struct buf line = BUF_INIT, out = BUF_INIT;
-	struct strv cells = STRV_INIT;
-	size_t ncols = 0;
+	json_t **rows = xcalloc(n + 1, sizeof(*rows));
+	struct buf out = BUF_INIT;
 
-	if (table)
-		t += 6;
-	for (size_t i = 0; i <= n; i++) {
-		json_t *obj = NULL;
-		if (i == 0 && !table)
-			continue;
-		if (i > 0)
-			obj = ps_json(cs[i - 1], trunc);
-		buf_reset(&line);
-		tmpl_expand(&line, t, obj, i == 0);
-		json_decref(obj);
-		if (!table) {
-			puts(line.ptr);
-			continue;
-		}
-		/* tab-separated cells, aligned like the Docker CLI's */
-		struct strv row = STRV_INIT;
-		strv_split(&row, line.ptr, '\t');
-		if (i == 0)
-			ncols = row.n ? row.n : 1;
-		for (size_t c = 0; c < ncols; c++)
-			strv_push(&cells, c < row.n ? row.v[c] : "");
-		strv_clear(&row);
-	}
-	if (table) {
-		format_table(&out, &cells, ncols, 10, 3);
-		fputs(out.ptr, stdout);
-	}
-	strv_clear(&cells);
+	for (size_t i = 0; i < n; i++)
+		rows[i] = ps_json(cs[i], trunc);
+	tmpl_render(&out, t, ps_fields, ARRAY_SIZE(ps_fields), rows, n);
+	fputs(out.ptr, stdout);
+	for (size_t i = 0; i < n; i++)
+		json_decref(rows[i]);
+	free(rows);
 	buf_release(&out);
-	buf_release(&line);
 }
 
 static int
@@ -474,7 +364,8 @@ ps_parse(struct ps_opts *o, int argc, char **argv)
 			o->json = strcmp(optarg, "json") == 0;
 			o->tmpl = NULL;
 			if (strstr(optarg, "{{")) {
-				if (tmpl_check(optarg) < 0)
+				if (tmpl_check(optarg, ps_fields,
+					       ARRAY_SIZE(ps_fields)) < 0)
 					return EXIT_USAGE;
 				o->tmpl = optarg;
 			} else if (!o->json && strcmp(optarg, "table") != 0) {

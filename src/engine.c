@@ -51,6 +51,7 @@ struct engine_req {
 	char *transport_error;
 	char content_type[128];
 	char api_version[16];
+	char *path_stat; /* X-Docker-Container-Path-Stat, or NULL */
 	long status;
 	bool done;
 	bool paused;
@@ -332,6 +333,7 @@ on_header(char *data, size_t size, size_t n, void *arg)
 	size_t len = size * n;
 	static const char ct[] = "content-type:";
 	static const char av[] = "api-version:";
+	static const char ps[] = "x-docker-container-path-stat:";
 	char *dst = NULL;
 	size_t dstlen = 0, skip = 0;
 
@@ -349,6 +351,18 @@ on_header(char *data, size_t size, size_t n, void *arg)
 		dst = req->api_version;
 		dstlen = sizeof(req->api_version);
 		skip = sizeof(av) - 1;
+	}
+	if (len > sizeof(ps) - 1 &&
+	    strncasecmp(data, ps, sizeof(ps) - 1) == 0) {
+		const char *v = data + sizeof(ps) - 1;
+		size_t vlen = len - (sizeof(ps) - 1);
+
+		while (vlen && isspace((unsigned char)*v))
+			v++, vlen--;
+		while (vlen && isspace((unsigned char)v[vlen - 1]))
+			vlen--;
+		free(req->path_stat);
+		req->path_stat = xstrndup(v, vlen);
 	}
 	if (dst) {
 		const char *v = data + skip;
@@ -485,6 +499,9 @@ engine_start(struct engine *e, const struct engine_req_opts *o)
 	}
 	/* CUSTOMREQUEST keeps the method; UPLOAD alone would say PUT. */
 	curl_easy_setopt(req->easy, CURLOPT_CUSTOMREQUEST, method);
+	/* A HEAD answer has headers only: do not wait for a body. */
+	if (strcmp(method, "HEAD") == 0)
+		curl_easy_setopt(req->easy, CURLOPT_NOBODY, 1L);
 	if (log_debug_enabled())
 		debug("engine request: %s %s", method, o->path);
 	if (curl_multi_add_handle(e->multi, req->easy) ==
@@ -512,6 +529,7 @@ engine_req_free(struct engine_req *req)
 	buf_release(&req->resp);
 	free(req->body);
 	free(req->transport_error);
+	free(req->path_stat);
 	json_decref(req->msg_json);
 	free(req);
 }
@@ -561,6 +579,12 @@ const char *
 engine_req_header_api_version(const struct engine_req *req)
 {
 	return req->api_version;
+}
+
+const char *
+engine_req_header_path_stat(const struct engine_req *req)
+{
+	return req->path_stat;
 }
 
 struct engine *

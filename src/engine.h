@@ -94,6 +94,8 @@ long engine_req_status(const struct engine_req *req);
 const char *engine_req_body(const struct engine_req *req, size_t *len);
 const char *engine_req_content_type(const struct engine_req *req);
 const char *engine_req_header_api_version(const struct engine_req *req);
+/* The X-Docker-Container-Path-Stat header (base64 JSON), or NULL. */
+const char *engine_req_header_path_stat(const struct engine_req *req);
 struct engine *engine_req_engine(const struct engine_req *req);
 /*
  * Report a finished request's failure as one line through error(): either

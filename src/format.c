@@ -44,18 +44,36 @@ format_duration(long long seconds)
 	return xasprintf("%lld years", seconds / 3600 / 24 / 365);
 }
 
+/* go-units CustomSize: bytes in the largest of the 9 units under base. */
+static char *
+custom_size(double bytes, double base, const char *const units[9],
+	    int precision)
+{
+	size_t i = 0;
+
+	while (bytes >= base && i < 8) {
+		bytes /= base;
+		i++;
+	}
+	return xasprintf("%.*g%s", precision, bytes, units[i]);
+}
+
 char *
 format_size(double bytes)
 {
-	static const char *const units[] = { "B",  "kB", "MB", "GB", "TB",
-					     "PB", "EB", "ZB", "YB" };
-	size_t i = 0;
+	static const char *const units[9] = { "B",  "kB", "MB", "GB", "TB",
+					      "PB", "EB", "ZB", "YB" };
 
-	while (bytes >= 1000.0 && i < ARRAY_SIZE(units) - 1) {
-		bytes /= 1000.0;
-		i++;
-	}
-	return xasprintf("%.3g%s", bytes, units[i]);
+	return custom_size(bytes, 1000.0, units, 3);
+}
+
+char *
+format_binary_size(double bytes)
+{
+	static const char *const units[9] = { "B",   "KiB", "MiB", "GiB", "TiB",
+					      "PiB", "EiB", "ZiB", "YiB" };
+
+	return custom_size(bytes, 1024.0, units, 4);
 }
 
 /* Byte length of the first max UTF-8 characters of s. */

@@ -22,6 +22,8 @@ struct strv;
 char *format_duration(long long seconds);
 /* go-units HumanSizeWithPrecision(bytes, 3): "0B", "4.26MB", "1.2GB". */
 char *format_size(double bytes);
+/* go-units BytesSize: "%.4g" with binary units: "324KiB", "23.54GiB". */
+char *format_binary_size(double bytes);
 /* The Docker CLI's Ellipsis: at most max characters, "…" as the last. */
 char *format_ellipsis(const char *s, size_t max);
 /* Go's strconv.Quote for printable UTF-8: "\"sleep 300\"". */
