@@ -732,6 +732,14 @@ version_cmp(const char *a, const char *b)
 	}
 }
 
+const char *
+engine_plain_tcp_address(const struct engine *e)
+{
+	if (e->socket_path || e->tls || strncmp(e->base_url, "http://", 7) != 0)
+		return NULL;
+	return e->base_url + 7;
+}
+
 int
 engine_negotiate(struct engine *e)
 {

@@ -61,6 +61,8 @@ void engine_free(struct engine *e);
 struct ev_loop *engine_loop(struct engine *e);
 /* The host as the user would write it: unix:///var/run/docker.sock */
 const char *engine_host(const struct engine *e);
+/* "host:port" of a tcp engine spoken to without TLS, else NULL. */
+const char *engine_plain_tcp_address(const struct engine *e);
 /* The API version in use ("1.41"), after engine_negotiate. */
 const char *engine_api_version(const struct engine *e);
 

@@ -4,10 +4,15 @@
  * The request is one write; the response header is read byte-block by
  * byte-block until the blank line; whatever came after it is already
  * stream data and is handed over in h->extra. An error answer is read in
- * full (Content-Length, or one chunk) for the engine's message.
+ * full (Content-Length, or one chunk) for the engine's message. The
+ * connection is the engine's unix socket or a plain tcp one; TLS would
+ * need the stream to go through libcurl and is refused.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -22,21 +27,6 @@
 #include "hijack.h"
 #include "log.h"
 #include "xalloc.h"
-
-/* The socket path of a unix:// engine, or NULL (reported). */
-static const char *
-socket_path(struct engine *e)
-{
-	const char *host = engine_host(e);
-
-	if (strncmp(host, "unix://", 7) == 0)
-		return host + 7;
-	error("interactive sessions need a unix socket engine, not \"%s\"",
-	      host);
-	hint("exec and run -i speak to the engine over its unix socket; use "
-	     "-d, or DOCKER_HOST=unix:///path/to/docker.sock");
-	return NULL;
-}
 
 static int
 connect_unix(const char *path)
@@ -58,6 +48,67 @@ connect_unix(const char *path)
 		return -1;
 	}
 	return fd;
+}
+
+/* A connection to a plain tcp engine at "host:port" ("[v6]:port"). */
+static int
+connect_tcp(const char *address)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
+	const char *colon = strrchr(address, ':');
+	char *host;
+	int fd = -1, err = 0, one = 1;
+
+	if (colon == NULL || colon[1] == '\0')
+		return error("no port in the engine address \"%s\"", address);
+	host = xstrndup(address, (size_t)(colon - address));
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		memmove(host, host + 1, strlen(host) - 2);
+		host[strlen(host) - 2] = '\0';
+	}
+	err = getaddrinfo(host, colon + 1, &hints, &res);
+	free(host);
+	if (err)
+		return error("cannot reach the Docker engine at tcp://%s: %s",
+			     address, gai_strerror(err));
+	for (ai = res; ai; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+			    ai->ai_protocol);
+		if (fd < 0)
+			continue;
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		err = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd < 0)
+		return error("cannot reach the Docker engine at tcp://%s: %s",
+			     address, strerror(err ? err : ECONNREFUSED));
+	/* Keystrokes go out at once. */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	return fd;
+}
+
+/*
+ * The engine's connection: its unix socket, or a tcp one without TLS
+ * (the raw stream is read and written here, not through libcurl).
+ */
+static int
+connect_engine(struct engine *e)
+{
+	const char *host = engine_host(e), *address;
+
+	if (strncmp(host, "unix://", 7) == 0)
+		return connect_unix(host + 7);
+	if ((address = engine_plain_tcp_address(e)) != NULL)
+		return connect_tcp(address);
+	error("interactive sessions need a unix socket or a tcp engine "
+	      "without TLS, not \"%s\" with TLS",
+	      host);
+	hint("use -d (exec, run), or DOCKER_HOST=unix:///path/to/docker.sock");
+	return -1;
 }
 
 static int
@@ -154,16 +205,14 @@ hijack_open(struct engine *e, const char *method, const char *path,
 	    const char *body, struct hijack *out)
 {
 	struct buf req = BUF_INIT, resp = BUF_INIT;
-	const char *sock, *end;
+	const char *end;
 	int fd = -1, ret = -1;
 	long status;
 
 	out->fd = -1;
 	out->extra = NULL;
 	out->extra_len = 0;
-	if (engine_negotiate(e) < 0 || (sock = socket_path(e)) == NULL)
-		return -1;
-	if ((fd = connect_unix(sock)) < 0)
+	if (engine_negotiate(e) < 0 || (fd = connect_engine(e)) < 0)
 		return -1;
 	buf_addf(&req,
 		 "%s /v%s%s HTTP/1.1\r\n"

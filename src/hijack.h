@@ -7,8 +7,8 @@
  * (101 UPGRADED, or 200 from older engines) the socket carries the
  * process's input one way and its output the other. libcurl cannot hand
  * such a socket over, so this small file speaks the one HTTP exchange
- * itself, over a unix socket only: with a tcp:// DOCKER_HOST it reports
- * that interactive sessions are not supported.
+ * itself, over the engine's unix socket or a tcp connection without TLS;
+ * with TLS it reports that interactive sessions are not supported.
  */
 #ifndef BERTH_HIJACK_H
 #define BERTH_HIJACK_H
