@@ -312,7 +312,8 @@ local_dst_info(const char *dst, struct cp_info *info, char **owned)
 	if (stat(dir, &st) < 0)
 		ret = error("stat %s: %s", dir, strerror(errno));
 	else if (!S_ISDIR(st.st_mode))
-		ret = error("%s", cp_strerror(CP_ERR_NOT_DIR));
+		ret = error("cannot copy to \"%s\": %s: %s", path, dir,
+			    cp_strerror(CP_ERR_NOT_DIR));
 	free(dir);
 	free(base);
 	return ret;
@@ -362,7 +363,8 @@ copy_out_extract(struct cp_get *g, const char *src, const char *rebase,
 		goto done;
 	rc = cp_prepare(&si, &di, &plan);
 	if (rc != CP_OK) {
-		error("%s", cp_strerror(rc));
+		error("cannot copy \"%s\" to \"%s\": %s", src, dst,
+		      cp_strerror(rc));
 		goto done;
 	}
 	if (cp_untar(plan.dst_dir, plan.from, plan.to, get_read, g) < 0)
@@ -633,7 +635,8 @@ copy_in(struct target *t, const struct obs_container *c,
 	si = (struct cp_info){ src->path, true, src->is_dir, src->rebase };
 	rc = cp_prepare(&si, &di, &plan);
 	if (rc != CP_OK) {
-		error("%s", cp_strerror(rc));
+		error("cannot copy \"%s\" to \"%s:%s\": %s", src->path, c->name,
+		      dst, cp_strerror(rc));
 		goto done;
 	}
 	if (o->dry_run) {

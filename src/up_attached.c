@@ -732,9 +732,17 @@ ua_attach_running(struct ua *u)
 		if (oc->oneoff || k < 0 || !u->ctx->selected[k])
 			continue;
 		struct uctr *c = uctr_get(u, oc->id, oc->name, oc->service);
-		if (c->attached && !logmux_streaming(u->m, c->id) &&
-		    !c->finished && !c->closed)
+		if (!c->attached || logmux_streaming(u->m, c->id) ||
+		    c->finished || c->closed)
+			continue;
+		if (c->follow_at_start) {
+			/* Started by this run, its start event not read yet:
+			   from where its log ended before the start. */
+			c->follow_at_start = false;
+			ua_stream(u, c, "logs", "follow=1", c->tty);
+		} else {
 			ua_stream(u, c, "logs", "follow=1&tail=0", c->tty);
+		}
 	}
 	observed_release(&o);
 	return 0;
