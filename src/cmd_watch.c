@@ -96,10 +96,16 @@ watch_exec(struct globals *g, int argc, char **argv)
 		goto done;
 	}
 	while (!stop) {
-		ev_run(loop, EVRUN_ONCE);
-		/* Failures are reported; watching goes on. */
-		if (watch_ready(w))
+		/*
+		 * A batch that became ready while the last one was applied
+		 * (its engine calls run the loop) is applied before the loop
+		 * blocks again. Failures are reported; watching goes on.
+		 */
+		if (watch_ready(w)) {
 			watch_poll(w);
+			continue;
+		}
+		ev_run(loop, EVRUN_ONCE);
 	}
 	loop_signals_pop();
 	ret = EXIT_INTERRUPTED;

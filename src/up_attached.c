@@ -866,10 +866,13 @@ ua_run(struct up_ctx *ctx, const struct watch_opts *wopts)
 		ua_kill(&u);
 	ua_check_done(&u);
 	while (!u.done) {
-		ev_run(engine_loop(u.e), EVRUN_ONCE);
-		/* Applied here, at top level: it makes synchronous calls. */
-		if (w && watch_ready(w) && !u.stopping)
+		/* Applied here, at top level: it makes synchronous calls;
+		   a batch that became ready meanwhile goes before blocking. */
+		if (w && watch_ready(w) && !u.stopping) {
 			watch_poll(w);
+			continue;
+		}
+		ev_run(engine_loop(u.e), EVRUN_ONCE);
 	}
 	rc = ua_status(&u, rc);
 done:

@@ -47,6 +47,10 @@ struct rule {
 	const char *ctxdir; /* build context, when path is inside it */
 	struct dockerignore ctxignore;
 	struct strv pending; /* changed paths (absolute), in arrival order */
+	/* What watch_poll applies now: pending when it began. Changes that
+	   come while it applies (its engine calls run the loop) wait in
+	   pending for the next poll instead of being dropped with it. */
+	struct strv batch;
 };
 
 struct watch {
@@ -435,7 +439,7 @@ service_containers(const struct observed *o, const char *svc,
 	return k;
 }
 
-/* Copy rule r's pending paths into the service's running containers. */
+/* Copy rule r's batch of paths into the service's running containers. */
 static int
 sync_rule(struct watch *w, struct rule *r, const struct observed *obs)
 {
@@ -449,11 +453,11 @@ sync_rule(struct watch *w, struct rule *r, const struct observed *obs)
 	if (archive_lazy_load() < 0)
 		return -1;
 	a = archive_write_new();
-	paths_reduce(&r->pending);
+	paths_reduce(&r->batch);
 	archive_write_set_format_pax_restricted(a);
 	archive_write_open(a, &tar, NULL, tar_write, NULL);
-	for (size_t i = 0; i < r->pending.n && ret == 0; i++) {
-		const char *p = r->pending.v[i];
+	for (size_t i = 0; i < r->batch.n && ret == 0; i++) {
+		const char *p = r->batch.v[i];
 		char *t = target_of(r, p);
 		struct stat st;
 
@@ -574,17 +578,17 @@ rebuild_service(struct watch *w, size_t svc)
 }
 
 static size_t
-pending_count(const struct watch *w, size_t svc)
+batch_count(const struct watch *w, size_t svc)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < w->nrules; i++)
 		if (w->rules[i].svc == svc)
-			n += w->rules[i].pending.n;
+			n += w->rules[i].batch.n;
 	return n;
 }
 
-/* Apply the pending changes of service svc. */
+/* Apply the batch of changes of service svc. */
 static int
 apply_service(struct watch *w, size_t svc, const struct observed *obs)
 {
@@ -595,10 +599,10 @@ apply_service(struct watch *w, size_t svc, const struct observed *obs)
 
 	for (size_t i = 0; i < w->nrules; i++) {
 		struct rule *r = &w->rules[i];
-		if (r->svc != svc || r->pending.n == 0)
+		if (r->svc != svc || r->batch.n == 0)
 			continue;
-		paths_reduce(&r->pending);
-		changes += r->pending.n;
+		paths_reduce(&r->batch);
+		changes += r->batch.n;
 		rebuild |= r->action == A_REBUILD;
 		restart |= r->action == A_RESTART ||
 			   r->action == A_SYNC_RESTART;
@@ -615,12 +619,12 @@ apply_service(struct watch *w, size_t svc, const struct observed *obs)
 	}
 	for (size_t i = 0; i < w->nrules && ret == 0; i++) {
 		struct rule *r = &w->rules[i];
-		if (r->svc != svc || r->pending.n == 0 || !syncs(r->action))
+		if (r->svc != svc || r->batch.n == 0 || !syncs(r->action))
 			continue;
 		watch_say(w,
 			  "Syncing service \"%s\" after %zu changes were "
 			  "detected",
-			  name, r->pending.n);
+			  name, r->batch.n);
 		ret = sync_rule(w, r, obs);
 	}
 	if (ret == 0 && restart) {
@@ -632,7 +636,7 @@ apply_service(struct watch *w, size_t svc, const struct observed *obs)
 	}
 	for (size_t i = 0; i < w->nrules && ret == 0; i++) {
 		struct rule *r = &w->rules[i];
-		if (r->svc == svc && r->pending.n && r->action == A_SYNC_EXEC &&
+		if (r->svc == svc && r->batch.n && r->action == A_SYNC_EXEC &&
 		    r->exec)
 			ret = exec_hook(w, r, obs);
 	}
@@ -655,18 +659,23 @@ watch_poll(struct watch *w)
 	if (!w->ready)
 		return 0;
 	w->ready = false;
+	for (size_t i = 0; i < w->nrules; i++) {
+		struct strv t = w->rules[i].batch;
+		w->rules[i].batch = w->rules[i].pending;
+		w->rules[i].pending = t;
+	}
 	if (observe_project(w->e, w->p->name, OBSERVE_CONTAINERS, false, &obs) <
 	    0) {
 		ret = -1;
 		goto done;
 	}
 	for (size_t s = 0; s < w->p->nservices; s++)
-		if (pending_count(w, s) && apply_service(w, s, &obs) < 0)
+		if (batch_count(w, s) && apply_service(w, s, &obs) < 0)
 			ret = -1;
 done:
 	observed_release(&obs);
 	for (size_t i = 0; i < w->nrules; i++)
-		strv_clear(&w->rules[i].pending);
+		strv_clear(&w->rules[i].batch);
 	return ret;
 }
 
@@ -767,6 +776,7 @@ rule_parse(struct watch *w, size_t svc, json_t *j, size_t idx)
 	dockerignore_init(&r->include);
 	dockerignore_init(&r->ctxignore);
 	strv_init(&r->pending);
+	strv_init(&r->batch);
 	w->nrules++;
 	if (syncs(r->action) && r->target == NULL)
 		return error("services.%s.develop.watch[%zu].target: %s needs "
@@ -810,6 +820,7 @@ watch_free(struct watch *w)
 		dockerignore_release(&w->rules[i].include);
 		dockerignore_release(&w->rules[i].ctxignore);
 		strv_clear(&w->rules[i].pending);
+		strv_clear(&w->rules[i].batch);
 	}
 	free(w->rules);
 	free(w);

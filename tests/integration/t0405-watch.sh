@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # berth watch: develop.watch sync (files, new directories, deletions,
-# ignore patterns, editor temp files, .dockerignore), sync+exec,
+# ignore patterns, editor temp files, .dockerignore), sync+exec (and a
+# change made while a batch applies),
 # sync+restart and rebuild, applied to the running container.
 . "$(dirname "$0")/lib.sh"
 test_project
@@ -24,7 +25,7 @@ in_ctr() {
 	return 1
 }
 
-mkdir -p src/lib cfg .git
+mkdir -p src/lib cfg slow .git
 echo one >src/a.txt
 echo conf1 >cfg/app.conf
 printf 'src/secret.txt\n' >.dockerignore
@@ -46,6 +47,11 @@ services:
           target: /etc/app
           exec:
             command: sh -c 'echo reloaded >> /hook.txt'
+        - action: sync+exec
+          path: ./slow
+          target: /etc/slow
+          exec:
+            command: sh -c 'sleep 2; echo done >> /slow.txt'
         - action: sync+restart
           path: ./restart.conf
           target: /etc/restart.conf
@@ -86,6 +92,15 @@ check ".dockerignore holds" docker exec "$P-web-1" sh -c '! test -e /app/src/sec
 echo conf2 >cfg/app.conf
 check "sync+exec syncs" in_ctr 'test "$(cat /etc/app/app.conf)" = conf2'
 check "and runs the hook" in_ctr 'grep -q reloaded /hook.txt'
+
+# A change made while a batch is being applied (here: during a slow
+# sync+exec hook) is applied next, not dropped with that batch.
+echo s1 >slow/a.conf
+check "the slow rule syncs" in_ctr 'test "$(cat /etc/slow/a.conf)" = s1'
+echo during >src/during.txt
+check "a change made while a batch applies is synced after it" \
+	in_ctr 'test "$(cat /app/src/during.txt)" = during'
+check "the slow hook ran once" in_ctr 'test "$(cat /slow.txt)" = done'
 
 # sync+restart: the container restarts (a new start line in its logs).
 started=$(docker inspect -f '{{.State.StartedAt}}' "$P-web-1")
