@@ -5,8 +5,8 @@
  * logs endpoint, opened after the start: the engine serves that from the
  * container's log, so no line can fall between the start and the stream
  * however soon the container prints. (An attach before the start, as
- * docker compose does, lost a container's first line about once in a few
- * hundred starts on a loaded CI machine with Engine 20.10.) To print only
+ * docker compose does, lost a container's first line now and then on a
+ * loaded CI machine with Engine 20.10.) To print only
  * this run's lines of a container that ran before, the newest line's
  * timestamp is asked for first; the stream then starts after it.
  */
