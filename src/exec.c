@@ -499,8 +499,11 @@ typedef void (*job_then_fn)(struct job *j);
 
 struct job_hook {
 	struct job *j;
-	job_then_fn then;
+	job_then_fn then;  /* post_start: what follows */
+	step_fn stop_next; /* pre_stop: the stop, answered to stop_next */
 };
+
+static void stop_now(struct job *j, step_fn next);
 
 static void
 job_hooks_done(const char *err, const char *tail, void *arg)
@@ -508,6 +511,7 @@ job_hooks_done(const char *err, const char *tail, void *arg)
 	struct job_hook *h = arg;
 	struct job *j = h->j;
 	job_then_fn then = h->then;
+	step_fn stop_next = h->stop_next;
 
 	free(h);
 	if (err) {
@@ -519,16 +523,20 @@ job_hooks_done(const char *err, const char *tail, void *arg)
 		exec_job_finish(j, ACTION_FAILED);
 		return;
 	}
-	then(j);
+	if (then)
+		then(j);
+	else
+		stop_now(j, stop_next);
 }
 
 /*
- * Run the service's hooks of kind in container id, then then(j); false
- * (and nothing run) when the service has none. pre_stop runs only in a
- * running container: compose's hooks exec into the live process tree.
+ * Run the service's hooks of kind in container id, then then(j) (or,
+ * with then NULL, the stop answered to stop_next); false (and nothing
+ * run) when the service has none.
  */
 static bool
-job_hooks(struct job *j, const char *kind, const char *id, job_then_fn then)
+job_hooks(struct job *j, const char *kind, const char *id, job_then_fn then,
+	  step_fn stop_next)
 {
 	const struct service *s = exec_job_service(j);
 	const json_t *list = s ? hooks_of(s->def, kind) : NULL;
@@ -539,6 +547,7 @@ job_hooks(struct job *j, const char *kind, const char *id, job_then_fn then)
 	h = xmalloc(sizeof(*h));
 	h->j = j;
 	h->then = then;
+	h->stop_next = stop_next;
 	hooks_run(j->x->e, list,
 		  &(struct hooks_opts){
 			  .kind = kind,
@@ -554,9 +563,34 @@ job_hooks(struct job *j, const char *kind, const char *id, job_then_fn then)
 }
 
 static bool
-obs_running(const struct obs_container *c)
+obs_in_state(const struct obs_container *c, const char *state)
 {
-	return c && c->state && strcmp(c->state, "running") == 0;
+	return c && c->state && strcmp(c->state, state) == 0;
+}
+
+/* POST a stop of j's observed container; next gets the answer. */
+static void
+stop_now(struct job *j, step_fn next)
+{
+	char *q = stop_query(j->x);
+	char *path = xasprintf("/containers/%s/stop%s", j->a->obs->id, q);
+
+	exec_job_call(j, "POST", path, NULL, next);
+	free(path);
+	free(q);
+}
+
+/*
+ * Stop j's observed container, after the service's pre_stop hooks when it
+ * runs (compose's hooks exec into the live process tree).
+ */
+static void
+stop_observed(struct job *j, step_fn next)
+{
+	if (obs_in_state(j->a->obs, "running") &&
+	    job_hooks(j, HOOKS_PRE_STOP, j->a->obs->id, NULL, next))
+		return;
+	stop_now(j, next);
 }
 
 static void connect_next(struct job *j);
@@ -766,23 +800,9 @@ recreate_stopped_old(struct job *j, struct engine_req *req)
 }
 
 static void
-recreate_stop_old_now(struct job *j)
-{
-	char *q = stop_query(j->x);
-	char *path = xasprintf("/containers/%s/stop%s", j->a->obs->id, q);
-
-	exec_job_call(j, "POST", path, NULL, recreate_stopped_old);
-	free(path);
-	free(q);
-}
-
-static void
 recreate_stop_old(struct job *j)
 {
-	if (obs_running(j->a->obs) &&
-	    job_hooks(j, HOOKS_PRE_STOP, j->a->obs->id, recreate_stop_old_now))
-		return;
-	recreate_stop_old_now(j);
+	stop_observed(j, recreate_stopped_old);
 }
 
 static void
@@ -823,8 +843,7 @@ started_hooked(struct job *j)
 static void
 started(struct job *j, struct engine_req *req)
 {
-	bool paused = j->a->obs && j->a->obs->state &&
-		      strcmp(j->a->obs->state, "paused") == 0;
+	bool paused = obs_in_state(j->a->obs, "paused");
 
 	if (!exec_req_ok(req, 304)) {
 		exec_job_fail_req(j, "start", req);
@@ -833,7 +852,7 @@ started(struct job *j, struct engine_req *req)
 	/* Hooks follow a start, not an unpause or a no-op (304); compose
 	   reports Started once they are done. */
 	if (!paused && engine_req_status(req) != 304 &&
-	    job_hooks(j, HOOKS_POST_START, j->id, started_hooked))
+	    job_hooks(j, HOOKS_POST_START, j->id, started_hooked, NULL))
 		return;
 	exec_job_done(j, "Started");
 }
@@ -844,8 +863,7 @@ run_start(struct job *j)
 	const char *id = container_id(j);
 	const struct exec_hooks *h = j->x->o->hooks;
 	const struct service *s = exec_job_service(j);
-	bool paused = j->a->obs && j->a->obs->state &&
-		      strcmp(j->a->obs->state, "paused") == 0;
+	bool paused = obs_in_state(j->a->obs, "paused");
 	char *path;
 
 	if (id == NULL) {
@@ -875,24 +893,10 @@ stopped(struct job *j, struct engine_req *req)
 }
 
 static void
-run_stop_now(struct job *j)
-{
-	char *q = stop_query(j->x);
-	char *path = xasprintf("/containers/%s/stop%s", j->a->obs->id, q);
-
-	exec_job_call(j, "POST", path, NULL, stopped);
-	free(path);
-	free(q);
-}
-
-static void
 run_stop(struct job *j)
 {
 	exec_job_progress(j, "Stopping", PROGRESS_WORKING);
-	if (obs_running(j->a->obs) &&
-	    job_hooks(j, HOOKS_PRE_STOP, j->a->obs->id, run_stop_now))
-		return;
-	run_stop_now(j);
+	stop_observed(j, stopped);
 }
 
 static void
@@ -929,26 +933,11 @@ remove_stopped(struct job *j, struct engine_req *req)
 /* Stop first when running, so the process gets its stop signal and
  * grace period rather than a kill. */
 static void
-remove_stop_now(struct job *j)
-{
-	char *q = stop_query(j->x);
-	char *path = xasprintf("/containers/%s/stop%s", j->a->obs->id, q);
-
-	exec_job_call(j, "POST", path, NULL, remove_stopped);
-	free(path);
-	free(q);
-}
-
-static void
 run_remove(struct job *j)
 {
 	if (j->a->running) {
 		exec_job_progress(j, "Stopping", PROGRESS_WORKING);
-		if (obs_running(j->a->obs) &&
-		    job_hooks(j, HOOKS_PRE_STOP, j->a->obs->id,
-			      remove_stop_now))
-			return;
-		remove_stop_now(j);
+		stop_observed(j, remove_stopped);
 		return;
 	}
 	remove_now(j);

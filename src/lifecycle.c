@@ -359,10 +359,10 @@ static void node_ready(struct lc_state *s, size_t k);
 
 static void pump(struct lc_state *s);
 
-/* Container i is done: ok, or failed with msg (a transport error when
-   terr). */
+/* Container i is done: ok (msg NULL), or failed with msg on the progress
+   display and report (taken) among the errors told at the end. */
 static void
-item_done(struct lc_state *s, size_t i, const char *msg, bool terr)
+item_end(struct lc_state *s, size_t i, const char *msg, char *report)
 {
 	const struct obs_container *c = s->cs[i];
 
@@ -373,17 +373,27 @@ item_done(struct lc_state *s, size_t i, const char *msg, bool terr)
 			       PROGRESS_DONE);
 	} else {
 		progress_error(s->prog, s->kind, c->name, msg);
-		if (terr)
-			strv_pushf(&s->errors,
-				   "cannot reach the Docker engine at %s: %s",
-				   engine_host(s->t->engine), msg);
-		else
-			strv_pushf(&s->errors, "cannot %s \"%s\": %s",
-				   s->a->what, c->name, msg);
+		strv_push_nodup(&s->errors, report);
 		s->failed = true;
 	}
 	if (s->svc_of[i] < s->nsvc && --s->left[s->svc_of[i]] == 0)
 		node_done(s, s->svc_of[i]);
+}
+
+/* Container i is done: ok, or failed with msg (a transport error when
+   terr). */
+static void
+item_done(struct lc_state *s, size_t i, const char *msg, bool terr)
+{
+	char *report = NULL;
+
+	if (msg && terr)
+		report = xasprintf("cannot reach the Docker engine at %s: %s",
+				   engine_host(s->t->engine), msg);
+	else if (msg)
+		report = xasprintf("cannot %s \"%s\": %s", s->a->what,
+				   s->cs[i]->name, msg);
+	item_end(s, i, msg, report);
 }
 
 /*
@@ -416,15 +426,7 @@ static void
 item_hook_failed(struct lc_state *s, size_t i, const char *err,
 		 const char *tail)
 {
-	const struct obs_container *c = s->cs[i];
-
-	s->inflight--;
-	s->finished++;
-	progress_error(s->prog, s->kind, c->name, err);
-	strv_pushf(&s->errors, "%s%s%s", err, *tail ? "\n" : "", tail);
-	s->failed = true;
-	if (s->svc_of[i] < s->nsvc && --s->left[s->svc_of[i]] == 0)
-		node_done(s, s->svc_of[i]);
+	item_end(s, i, err, xasprintf("%s%s%s", err, *tail ? "\n" : "", tail));
 }
 
 static void

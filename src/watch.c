@@ -19,6 +19,7 @@
 #include "dockerignore.h"
 #include "engine.h"
 #include "filewatch.h"
+#include "hooks.h"
 #include "labels.h"
 #include "log.h"
 #include "logmux.h"
@@ -248,44 +249,19 @@ raw_call(struct engine *e, const char *method, const char *path,
 }
 
 /*
- * Run cmd (a JSON array) in container id and wait for it; *code gets its
- * exit code. hook: the sync+exec object (user, privileged, working_dir,
- * environment), or NULL. Returns 0 or -1 (reported).
+ * Run an exec (body: the POST /containers/{id}/exec request) in container
+ * id and wait for it; *code gets its exit code. Returns 0 or -1
+ * (reported).
  */
 static int
-exec_in(struct engine *e, const char *id, json_t *cmd, json_t *hook, int *code)
+exec_in(struct engine *e, const char *id, const json_t *body, int *code)
 {
-	json_t *body = json_pack("{s:O, s:b, s:b}", "Cmd", cmd, "AttachStdout",
-				 1, "AttachStderr", 1);
-	json_t *out = NULL, *env;
+	json_t *out = NULL, *start = NULL;
 	char *path = xasprintf("/containers/%s/exec", id);
 	const char *eid;
 	int ret = -1;
 
-	if (hook) {
-		json_t *v;
-		if ((v = json_object_get(hook, "user")))
-			json_object_set(body, "User", v);
-		if ((v = json_object_get(hook, "working_dir")))
-			json_object_set(body, "WorkingDir", v);
-		if (json_is_true(json_object_get(hook, "privileged")))
-			json_object_set_new(body, "Privileged", json_true());
-		env = json_object_get(hook, "environment");
-		if (json_is_object(env)) {
-			json_t *a = json_array(), *val;
-			const char *k;
-			json_object_foreach (env, k, val) {
-				if (json_is_string(val))
-					json_array_append_new(
-						a,
-						json_sprintf("%s=%s", k,
-							     json_string_value(
-								     val)));
-			}
-			json_object_set_new(body, "Env", a);
-		}
-	}
-	if (engine_call(e, "POST", path, body, &out) < 0)
+	if (engine_call(e, "POST", path, (json_t *)body, &out) < 0)
 		goto done;
 	eid = json_string_value(json_object_get(out, "Id"));
 	if (eid == NULL) {
@@ -294,10 +270,9 @@ exec_in(struct engine *e, const char *id, json_t *cmd, json_t *hook, int *code)
 	}
 	free(path);
 	path = xasprintf("/exec/%s/start", eid);
-	json_decref(body);
-	body = json_pack("{s:b, s:b}", "Detach", 0, "Tty", 0);
+	start = json_pack("{s:b, s:b}", "Detach", 0, "Tty", 0);
 	/* The answer is the command's output, to its end. */
-	if (engine_call(e, "POST", path, body, NULL) < 0)
+	if (engine_call(e, "POST", path, start, NULL) < 0)
 		goto done;
 	free(path);
 	path = xasprintf("/exec/%s/json", eid);
@@ -308,7 +283,7 @@ exec_in(struct engine *e, const char *id, json_t *cmd, json_t *hook, int *code)
 	*code = (int)json_integer_value(json_object_get(out, "ExitCode"));
 	ret = 0;
 done:
-	json_decref(body);
+	json_decref(start);
 	json_decref(out);
 	free(path);
 	return ret;
@@ -483,13 +458,16 @@ sync_rule(struct watch *w, struct rule *r, const struct observed *obs)
 			free(path);
 		}
 		if (dels.n && ret == 0) {
-			json_t *cmd = json_pack("[s, s]", "rm", "-rf");
+			json_t *body = json_pack("{s:[s, s], s:b, s:b}", "Cmd",
+						 "rm", "-rf", "AttachStdout", 1,
+						 "AttachStderr", 1);
+			json_t *cmd = json_object_get(body, "Cmd");
 			int code = 0;
 			for (size_t k = 0; k < dels.n; k++)
 				json_array_append_new(cmd,
 						      json_string(dels.v[k]));
-			ret = exec_in(w->e, cs[i]->id, cmd, NULL, &code);
-			json_decref(cmd);
+			ret = exec_in(w->e, cs[i]->id, body, &code);
+			json_decref(body);
 		}
 	}
 done:
@@ -503,24 +481,36 @@ done:
 static int
 exec_hook(struct watch *w, struct rule *r, const struct observed *obs)
 {
+	const char *svc = w->p->services[r->svc].name;
 	const struct obs_container **cs = NULL;
-	json_t *cmd = json_object_get(r->exec, "command");
-	size_t n = service_containers(obs, w->p->services[r->svc].name, &cs);
+	json_t *hook = json_copy(r->exec), *body;
+	const json_t *cmd = json_object_get(hook, "command");
+	size_t n;
+	char *err = NULL;
 	int ret = 0;
 
+	/* A string runs in a shell here (a lifecycle hook's is split). */
 	if (json_is_string(cmd))
-		cmd = json_pack("[s, s, s]", "/bin/sh", "-c",
-				json_string_value(cmd));
-	else
-		json_incref(cmd);
+		json_object_set_new(hook, "command",
+				    json_pack("[s, s, s]", "/bin/sh", "-c",
+					      json_string_value(cmd)));
+	body = hooks_exec_body(hook, &err);
+	json_decref(hook);
+	if (body == NULL) {
+		error("the exec hook of \"%s\": %s", svc, err);
+		hint("develop.watch exec takes the keys of a post_start hook");
+		free(err);
+		return -1;
+	}
+	n = service_containers(obs, svc, &cs);
 	for (size_t i = 0; i < n && ret == 0; i++) {
 		int code = 0;
-		ret = exec_in(w->e, cs[i]->id, cmd, r->exec, &code);
+		ret = exec_in(w->e, cs[i]->id, body, &code);
 		if (ret == 0 && code != 0)
 			warning("the exec hook of \"%s\" in %s exited with %d",
-				w->p->services[r->svc].name, cs[i]->name, code);
+				svc, cs[i]->name, code);
 	}
-	json_decref(cmd);
+	json_decref(body);
 	free(cs);
 	return ret;
 }
