@@ -281,6 +281,8 @@ before_start(const char *id, const char *name, const char *service, bool tty,
 	c->tty = tty;
 	if (!c->attached || u->interrupts || logmux_streaming(u->m, id))
 		return;
+	/* Asked even of a container created just now: the answer also
+	   says whether its log can be read at all (driver "none"). */
 	r = logend_fetch(u->e, id, &end);
 	if (r >= 0) {
 		if (r == 1)
