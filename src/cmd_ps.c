@@ -111,25 +111,6 @@ ps_table(const struct obs_container *const *cs, size_t n, bool trunc)
 	strv_clear(&cells);
 }
 
-/* "k=v,k=v" with the keys sorted, so the output is stable. */
-static char *
-ps_labels(const json_t *labels)
-{
-	struct strv kv = STRV_INIT;
-	struct buf b = BUF_INIT;
-	const char *k;
-	json_t *v;
-
-	json_object_foreach ((json_t *)labels, k, v)
-		strv_pushf(&kv, "%s=%s", k,
-			   json_string_value(v) ? json_string_value(v) : "");
-	strv_sort(&kv);
-	for (size_t i = 0; i < kv.n; i++)
-		buf_addf(&b, "%s%s", i ? "," : "", kv.v[i]);
-	strv_clear(&kv);
-	return buf_detach(&b, NULL);
-}
-
 static json_t *
 ps_publishers(const json_t *ports)
 {
@@ -252,7 +233,7 @@ ps_json(const struct obs_container *c, bool trunc)
 	json_object_set_new(
 		o, "ID", take(trunc ? format_short_id(c->id) : xstrdup(c->id)));
 	json_object_set_new(o, "Image", json_string(str_of(c->raw, "Image")));
-	json_object_set_new(o, "Labels", take(ps_labels(c->labels)));
+	json_object_set_new(o, "Labels", take(format_labels(c->labels)));
 	char *mounts =
 		ps_mounts(json_object_get(c->raw, "Mounts"), trunc, &local);
 	json_object_set_new(o, "LocalVolumes", take(xasprintf("%d", local)));

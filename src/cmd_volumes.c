@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "engine.h"
 #include "lifecycle.h"
+#include "format.h"
 #include "log.h"
 #include "project.h"
 #include "strv.h"
@@ -60,25 +61,6 @@ str(const json_t *o, const char *key)
 	return s ? s : "";
 }
 
-/* "k=v,k2=v2", keys sorted (the CLI's map order is random). */
-static char *
-volume_labels(const json_t *labels)
-{
-	struct strv keys = STRV_INIT;
-	struct buf out = BUF_INIT;
-	const char *k;
-	json_t *v;
-
-	json_object_foreach ((json_t *)labels, k, v)
-		strv_push(&keys, k);
-	strv_sort(&keys);
-	for (size_t i = 0; i < keys.n; i++)
-		buf_addf(&out, "%s%s=%s", i ? "," : "", keys.v[i],
-			 str(labels, keys.v[i]));
-	strv_clear(&keys);
-	return buf_detach(&out, NULL);
-}
-
 /* One volume as the Docker CLI formatter's JSON (keys sorted). */
 static json_t *
 volume_json(const json_t *v)
@@ -87,7 +69,7 @@ volume_json(const json_t *v)
 	const json_t *refs = json_object_get(usage, "RefCount");
 	const json_t *size = json_object_get(usage, "Size");
 	json_t *o = json_object();
-	char *labels = volume_labels(json_object_get(v, "Labels"));
+	char *labels = format_labels(json_object_get(v, "Labels"));
 
 	json_object_set_new(o, "Availability", json_string("N/A"));
 	json_object_set_new(o, "Driver", json_string(str(v, "Driver")));

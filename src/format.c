@@ -353,3 +353,21 @@ format_status_health(const char *status)
 		return "starting";
 	return "";
 }
+
+char *
+format_labels(const json_t *labels)
+{
+	struct strv kv = STRV_INIT;
+	struct buf b = BUF_INIT;
+	const char *k;
+	json_t *v;
+
+	json_object_foreach ((json_t *)labels, k, v)
+		strv_pushf(&kv, "%s=%s", k,
+			   json_string_value(v) ? json_string_value(v) : "");
+	strv_sort(&kv);
+	for (size_t i = 0; i < kv.n; i++)
+		buf_addf(&b, "%s%s", i ? "," : "", kv.v[i]);
+	strv_clear(&kv);
+	return buf_detach(&b, NULL);
+}

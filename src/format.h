@@ -38,6 +38,9 @@ char *format_short_id(const char *id);
  */
 char *format_ports(const json_t *ports);
 
+/* Labels as "k=v,k2=v2", the pairs sorted so the output is stable. */
+char *format_labels(const json_t *labels);
+
 /*
  * A project's STATUS in `ls`: each container state with its count, states
  * sorted: "exited(1), running(2)".

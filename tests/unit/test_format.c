@@ -152,6 +152,21 @@ test_status_parse(void)
 	CHECK_STR(format_status_health("Up 2 hours"), "");
 }
 
+/* ps and volumes: pairs sorted, whatever the engine's key order. */
+static void
+test_labels(void)
+{
+	json_t *l = json_pack("{s:s, s:s, s:n}", "z", "1", "a.b", "x=y", "m");
+	char *got = format_labels(l);
+
+	CHECK_STR(got, "a.b=x=y,m=,z=1");
+	free(got);
+	json_decref(l);
+	got = format_labels(NULL);
+	CHECK_STR(got, "");
+	free(got);
+}
+
 int
 main(void)
 {
@@ -162,5 +177,6 @@ main(void)
 	TEST_RUN(test_state_summary);
 	TEST_RUN(test_table);
 	TEST_RUN(test_status_parse);
+	TEST_RUN(test_labels);
 	return test_report();
 }
