@@ -284,6 +284,16 @@ before_start(const char *id, const char *name, const char *service, bool tty,
 	/* Asked even of a container created just now: the answer also
 	   says whether its log can be read at all (driver "none"). */
 	r = logend_fetch(u->e, id, &end);
+	if (r == -2) {
+		/* No answer, so no end mark: this machine's clock now is the
+		   next best (the engine stamps lines with the same clock when
+		   it is local; a remote one may show a line twice or lose
+		   one, never hang the run on an attach). */
+		r = 1;
+		end = now_ns();
+		warning("no answer about %s's log; showing it from now",
+			c->prefix);
+	}
 	if (r >= 0) {
 		if (r == 1)
 			logmux_skip_until(u->m, id, c->prefix, c->service, end);

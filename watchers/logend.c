@@ -83,7 +83,7 @@ on_done(struct engine_req *req, void *arg)
 	if (engine_req_status(req) == 200)
 		f->rc = logend_parse(body, len, &f->ns);
 	else
-		f->rc = -1;
+		f->rc = engine_req_status(req) ? -1 : -2;
 	engine_req_free(req);
 	f->done = true;
 }

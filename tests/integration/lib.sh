@@ -168,11 +168,18 @@ run_ctr() {
 		--name "$P-$svc-$num" "$@" >/dev/null
 }
 
-# wait_for_text FILE TEXT: up to 20 s for TEXT to appear in FILE.
+# Fd 3 is the test's stdout even inside check, which silences 1 and 2:
+# helpers that give up say there what they saw.
+exec 3>&1
+
+# wait_for_text FILE TEXT: up to 20 s for TEXT to appear in FILE; when
+# it does not, what FILE holds is shown.
 wait_for_text() {
 	for _ in $(seq 1 100); do
 		grep -qF -- "$2" "$1" 2>/dev/null && return 0
 		sleep 0.2
 	done
+	echo "    waited 20 s for: $2" >&3
+	sed 's/^/    | /' "$1" >&3 2>/dev/null
 	return 1
 }

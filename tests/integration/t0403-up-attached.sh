@@ -12,7 +12,9 @@ wait_for() {
 		grep -qF -- "$2" "$1" 2>/dev/null && return 0
 		sleep 0.2
 	done
-	sed 's/^/    | /' "$1" >&2
+	# On fd 3 (lib.sh), next to the FAIL line.
+	echo "    waited 30 s for: $2" >&3
+	sed 's/^/    | /' "$1" >&3
 	return 1
 }
 
