@@ -556,6 +556,8 @@ job_hooks(struct job *j, const char *kind, const char *id, job_then_fn then,
 			  .service = s->name,
 			  .project = j->x->p->name,
 			  .gone_ok = strcmp(kind, HOOKS_PRE_STOP) == 0,
+			  .sink = j->x->o->hooks ? j->x->o->hooks->hook_output :
+						   NULL,
 			  .done = job_hooks_done,
 			  .arg = h,
 		  });

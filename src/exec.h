@@ -14,6 +14,8 @@
 
 #include <stdbool.h>
 
+struct hooks_sink;
+
 struct exec_hooks {
 	/*
 	 * Called after a container is created (or found existing) and
@@ -23,6 +25,9 @@ struct exec_hooks {
 	void (*before_start)(const char *id, const char *name,
 			     const char *service, bool tty, void *arg);
 	void *arg;
+	/* Where post_start and pre_stop hooks show their output while
+	   they run; NULL: only a failed hook's output, in its error. */
+	const struct hooks_sink *hook_output;
 };
 
 struct engine;

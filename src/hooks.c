@@ -5,9 +5,9 @@
  * One hook is three engine requests, chained from their callbacks:
  * POST /containers/{id}/exec, POST /exec/{id}/start without detaching
  * (its answer is the hook's output, to its end), GET /exec/{id}/json for
- * the exit code. The output is kept for the error message of a failed
- * hook; a hook that succeeds stays silent, as with `docker compose up
- * -d`.
+ * the exit code. With a sink (attached `up`) the output streams to it as
+ * it comes; else it is kept for the error message of a failed hook and a
+ * hook that succeeds stays silent, as with `docker compose up -d`.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +32,8 @@ struct hooks_state {
 	char *exec_id;
 	char *tail; /* the running hook's output tail */
 	bool gone_ok;
+	const struct hooks_sink *sink;
+	bool sink_open; /* begin told for exec_id, end not yet */
 	hooks_done_fn done;
 	void *arg;
 };
@@ -210,10 +212,21 @@ state_free(struct hooks_state *st)
 	free(st);
 }
 
+/* The exec's output is over: tell the sink. */
+static void
+sink_close(struct hooks_state *st)
+{
+	if (st->sink_open) {
+		st->sink_open = false;
+		st->sink->end(st->exec_id, st->sink->arg);
+	}
+}
+
 /* The list is over: tell the caller, then free everything. */
 static void
 finish(struct hooks_state *st, const char *err)
 {
+	sink_close(st);
 	st->done(err, err && st->tail ? st->tail : "", st->arg);
 	state_free(st);
 }
@@ -296,11 +309,52 @@ started(struct engine_req *req, void *arg)
 		engine_req_free(req);
 		return;
 	}
+	sink_close(st);
 	free(st->tail);
-	st->tail = hooks_output_tail(body, len, st->prefix, TAIL_LINES);
+	st->tail = st->sink ?
+			   NULL :
+			   hooks_output_tail(body, len, st->prefix, TAIL_LINES);
 	engine_req_free(req);
 	path = xasprintf("/exec/%s/json", st->exec_id);
 	start_req(st, "GET", path, NULL, inspected);
+	free(path);
+}
+
+static int
+on_output(struct engine_req *req, const char *data, size_t len, void *arg)
+{
+	struct hooks_state *st = arg;
+
+	(void)req;
+	st->sink->data(st->exec_id, data, len, st->sink->arg);
+	return 0;
+}
+
+/* POST /exec/{id}/start, attached: the answer is the output. */
+static void
+start_exec(struct hooks_state *st)
+{
+	char *path = xasprintf("/exec/%s/start", st->exec_id);
+	json_t *start = json_pack("{s:b, s:b}", "Detach", 0, "Tty", 0);
+	char *text = json_dumps(start, JSON_COMPACT);
+	struct engine_req_opts o = {
+		.method = "POST",
+		.path = path,
+		.body = text,
+		.body_len = strlen(text),
+		.on_data = st->sink ? on_output : NULL,
+		.on_done = started,
+		.arg = st,
+	};
+
+	if (st->sink) {
+		st->sink->begin(st->exec_id, st->prefix, st->service,
+				st->sink->arg);
+		st->sink_open = true;
+	}
+	engine_start(st->e, &o);
+	free(text);
+	json_decref(start);
 	free(path);
 }
 
@@ -311,9 +365,8 @@ created(struct engine_req *req, void *arg)
 	size_t len;
 	const char *body = engine_req_body(req, &len);
 	long status = engine_req_status(req);
-	json_t *v, *start;
+	json_t *v;
 	const char *eid;
-	char *path;
 
 	if (st->gone_ok && !engine_req_transport_error(req) &&
 	    (status == 404 || status == 409)) {
@@ -341,11 +394,7 @@ created(struct engine_req *req, void *arg)
 		free(m);
 		return;
 	}
-	path = xasprintf("/exec/%s/start", st->exec_id);
-	start = json_pack("{s:b, s:b}", "Detach", 0, "Tty", 0);
-	start_req(st, "POST", path, start, started);
-	json_decref(start);
-	free(path);
+	start_exec(st);
 }
 
 static void
@@ -392,6 +441,7 @@ hooks_run(struct engine *e, const json_t *hooks, const struct hooks_opts *o)
 		name += plen + 1;
 	st->prefix = xasprintf("%s ->", name);
 	st->gone_ok = o->gone_ok;
+	st->sink = o->sink;
 	st->done = o->done;
 	st->arg = o->arg;
 	run_next(st);

@@ -18,6 +18,20 @@
 
 struct engine;
 
+/*
+ * Where a hook's output goes while it runs (attached `up` shows it in
+ * the log stream as compose does, prefixed "web-1 ->"). key names one
+ * exec, unique for the run: begin once the exec starts, data as the
+ * engine sends it (multiplexed frames), end once it is over.
+ */
+struct hooks_sink {
+	void (*begin)(const char *key, const char *prefix, const char *service,
+		      void *arg);
+	void (*data)(const char *key, const char *data, size_t len, void *arg);
+	void (*end)(const char *key, void *arg);
+	void *arg;
+};
+
 /* The hook kinds, as the compose file names them. */
 #define HOOKS_POST_START "post_start"
 #define HOOKS_PRE_STOP	 "pre_stop"
@@ -26,7 +40,8 @@ struct engine;
  * A list ran: err is NULL when every hook exited 0, else one line
  * naming the service, the container and the exit code (or the engine's
  * message); tail is then the hook's last output lines, each prefixed
- * "NAME -> | ", newline-separated, or "" (both borrowed for the call).
+ * "NAME -> | ", newline-separated, or "" when there was none or a sink
+ * showed it already (both borrowed for the call).
  */
 typedef void (*hooks_done_fn)(const char *err, const char *tail, void *arg);
 
@@ -40,6 +55,8 @@ struct hooks_opts {
 	/* pre_stop: a container gone or no longer running (404, 409 at
 	   the exec create) is nothing to run hooks in, not a failure */
 	bool gone_ok;
+	const struct hooks_sink *sink; /* NULL: output kept for errors only;
+					  must outlive the run */
 	hooks_done_fn done;
 	void *arg;
 };

@@ -91,6 +91,7 @@ struct ua {
 	struct engine_req *events;
 	struct jsonlines jl;
 	int64_t since_ns;
+	struct hooks_sink hook_output; /* hooks' output into m */
 
 	bool converging;
 	unsigned interrupts; /* Ctrl-C seen by us */
@@ -587,6 +588,40 @@ on_pre_stop_done(const char *err, const char *tail, void *arg)
 	ua_check_done(u);
 }
 
+/*
+ * A hook's output in the log stream, as compose shows it: "web-1 ->"
+ * lines between the containers' own, from an exec's multiplexed frames.
+ */
+static void
+hook_begin(const char *key, const char *prefix, const char *service, void *arg)
+{
+	struct ua *u = arg;
+	struct logmux_stream st = {
+		.id = key,
+		.prefix = prefix,
+		.service = service,
+		.mode = "attach", /* frames without engine timestamps */
+	};
+
+	logmux_add_fake(u->m, &st);
+}
+
+static void
+hook_data(const char *key, const char *data, size_t len, void *arg)
+{
+	struct ua *u = arg;
+
+	logmux_feed(u->m, key, data, len);
+}
+
+static void
+hook_end(const char *key, void *arg)
+{
+	struct ua *u = arg;
+
+	logmux_end(u->m, key, 0);
+}
+
 /* POST path (a stop of c), after c's pre_stop hooks when it has any. */
 static void
 ua_stop_one(struct ua *u, struct uctr *c, const char *path)
@@ -611,6 +646,7 @@ ua_stop_one(struct ua *u, struct uctr *c, const char *path)
 		.service = c->service,
 		.project = u->p->name,
 		.gone_ok = true,
+		.sink = &u->hook_output,
 		.done = on_pre_stop_done,
 		.arg = h,
 	};
@@ -801,7 +837,11 @@ static int
 ua_run(struct up_ctx *ctx, const struct watch_opts *wopts)
 {
 	struct ua u = { .ctx = ctx, .p = ctx->project, .e = ctx->engine };
-	struct exec_hooks hooks = { .before_start = before_start, .arg = &u };
+	struct exec_hooks hooks = {
+		.before_start = before_start,
+		.arg = &u,
+		.hook_output = &u.hook_output,
+	};
 	struct watch *w = NULL;
 	struct uctr *c, *next;
 	int rc;
@@ -829,6 +869,12 @@ ua_run(struct up_ctx *ctx, const struct watch_opts *wopts)
 		.arg = &u,
 	};
 	u.m = logmux_new(u.e, &mo);
+	u.hook_output = (struct hooks_sink){
+		.begin = hook_begin,
+		.data = hook_data,
+		.end = hook_end,
+		.arg = &u,
+	};
 	{
 		char **names = xcalloc(u.p->nservices + 1, sizeof(*names));
 		for (size_t i = 0; i < u.p->nservices; i++)

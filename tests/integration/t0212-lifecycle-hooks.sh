@@ -24,8 +24,9 @@ services:
         working_dir: /etc
         environment:
           GREETING: hello
+      - command: ["echo", "post-start says hi"]
     pre_stop:
-      - command: ["sh", "-c", "date +%s%N >> /data/stopped"]
+      - command: ["sh", "-c", "date +%s%N >> /data/stopped; echo pre-stop says bye"]
 volumes:
   data: {}
 EOF
@@ -105,7 +106,21 @@ wait "$pid"
 check_eq "Ctrl-C: status 130" "$?" 130
 check_eq "pre_stop ran before the Ctrl-C stop" "$(stops)" 5
 check_eq "and the container stopped" "$(state "$P-web-1")" exited
+check "post_start's output in the log stream, as compose shows it" \
+	grep -qE '^web-1 -> +\| post-start says hi$' "$T/attached.txt"
+check "pre_stop's output too" \
+	grep -qE '^web-1 -> +\| pre-stop says bye$' "$T/attached.txt"
+check_eq "each once" "$(grep -c 'says' "$T/attached.txt")" 2
 expect "down" berth down
+
+# Attached, a failing hook's output was shown as it ran: not again.
+"$BERTH" -f bad.yaml up >"$T/bad.txt" 2>&1
+check "attached up with a failing post_start fails" test $? -ne 0
+check_eq "the hook's output is shown once" \
+	"$(grep -c 'from-the-hook' "$T/bad.txt")" 1
+check_contains "and the error follows" "$(cat "$T/bad.txt")" \
+	"post_start hook of service \"bad\" exited with status 3"
+expect "down" berth -f bad.yaml down
 
 # A failing post_start fails up, naming service, container and status.
 expect_fail "up -d with a failing post_start" berth -f bad.yaml up -d
