@@ -514,6 +514,14 @@ job_hooks_done(const char *err, const char *tail, void *arg)
 	step_fn stop_next = h->stop_next;
 
 	free(h);
+	j->hooks = NULL;
+	if (err && j->x->interrupted) {
+		/* Cancelled by Ctrl-C (hooks_cancel): not the hook's fault. */
+		progress_error(j->x->o->progress, exec_kind_of(j->a),
+			       j->a->target, "interrupted");
+		exec_job_finish(j, ACTION_SKIPPED);
+		return;
+	}
 	if (err) {
 		/* The hook's last lines under the message, as compose
 		   carries them in its error. */
@@ -548,19 +556,20 @@ job_hooks(struct job *j, const char *kind, const char *id, job_then_fn then,
 	h->j = j;
 	h->then = then;
 	h->stop_next = stop_next;
-	hooks_run(j->x->e, list,
-		  &(struct hooks_opts){
-			  .kind = kind,
-			  .id = id,
-			  .container = j->a->target,
-			  .service = s->name,
-			  .project = j->x->p->name,
-			  .gone_ok = strcmp(kind, HOOKS_PRE_STOP) == 0,
-			  .sink = j->x->o->hooks ? j->x->o->hooks->hook_output :
-						   NULL,
-			  .done = job_hooks_done,
-			  .arg = h,
-		  });
+	j->hooks = hooks_run(
+		j->x->e, list,
+		&(struct hooks_opts){
+			.kind = kind,
+			.id = id,
+			.container = j->a->target,
+			.service = s->name,
+			.project = j->x->p->name,
+			.gone_ok = strcmp(kind, HOOKS_PRE_STOP) == 0,
+			.sink = j->x->o->hooks ? j->x->o->hooks->hook_output :
+						 NULL,
+			.done = job_hooks_done,
+			.arg = h,
+		});
 	return true;
 }
 
@@ -901,9 +910,44 @@ run_stop(struct job *j)
 	stop_observed(j, stopped);
 }
 
+/* Another removal ended (200), or was over already (404). */
+static void
+removed_elsewhere(struct job *j, struct engine_req *req)
+{
+	if (!exec_req_ok(req, 404)) {
+		exec_job_fail_req(j, "wait for the removal of", req);
+		return;
+	}
+	exec_job_done(j, "Removed");
+}
+
 static void
 removed(struct job *j, struct engine_req *req)
 {
+	const char *msg = engine_req_message(req);
+
+	if (engine_req_status(req) == 409 && msg &&
+	    strstr(msg, "already in progress")) {
+		/*
+		 * Someone else removes it this very moment (docker rm, a
+		 * second down; seen once under load with Engine 20.10):
+		 * the end we want, so wait for it rather than fail. Bounded:
+		 * a removal that fails elsewhere never says "removed".
+		 */
+		char *path = xasprintf("/containers/%s/wait?condition=removed",
+				       j->a->obs->id);
+		struct engine_req_opts o = {
+			.method = "POST",
+			.path = path,
+			.on_done = on_step_done,
+			.arg = j,
+			.timeout_ms = 60000,
+		};
+		j->next = removed_elsewhere;
+		j->req = engine_start(j->x->e, &o);
+		free(path);
+		return;
+	}
 	if (!exec_req_ok(req, 404)) {
 		exec_job_fail_req(j, "remove", req);
 		return;
@@ -1113,9 +1157,11 @@ on_signal(int signo, unsigned count, void *arg)
 	struct exec *x = arg;
 
 	x->interrupted = true;
-	/* Waits may last forever: give them up now. */
+	/* Waits and hooks may last forever: give them up now. */
 	for (size_t i = 0; i < x->plan->n; i++) {
 		struct job *j = &x->jobs[i];
+		if (j->hooks)
+			hooks_cancel(j->hooks);
 		if (j->state == J_WAITING) {
 			j->state = J_RUNNING;
 			x->active++;

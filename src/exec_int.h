@@ -40,6 +40,7 @@ struct job {
 	bool again;  /* an event came while a check was in flight */
 	bool kicked; /* an event came: check again from the loop */
 	char *last;  /* waits: what the last check saw */
+	struct hooks_state *hooks; /* lifecycle hooks running, or NULL */
 };
 
 struct exec {

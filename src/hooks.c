@@ -33,7 +33,9 @@ struct hooks_state {
 	char *tail; /* the running hook's output tail */
 	bool gone_ok;
 	const struct hooks_sink *sink;
-	bool sink_open; /* begin told for exec_id, end not yet */
+	bool sink_open;		/* begin told for exec_id, end not yet */
+	struct engine_req *req; /* in flight */
+	bool *ended;		/* set by finish while hooks_run runs */
 	hooks_done_fn done;
 	void *arg;
 };
@@ -227,6 +229,8 @@ static void
 finish(struct hooks_state *st, const char *err)
 {
 	sink_close(st);
+	if (st->ended)
+		*st->ended = true;
 	st->done(err, err && st->tail ? st->tail : "", st->arg);
 	state_free(st);
 }
@@ -263,7 +267,7 @@ static void
 start_req(struct hooks_state *st, const char *method, const char *path,
 	  const json_t *body, engine_done_fn fn)
 {
-	engine_start_json(st->e, method, path, body, fn, st);
+	st->req = engine_start_json(st->e, method, path, body, fn, st);
 }
 
 static void
@@ -275,6 +279,7 @@ inspected(struct engine_req *req, void *arg)
 	json_t *v;
 	long long code;
 
+	st->req = NULL;
 	if (!answered(req)) {
 		finishf(st, "inspect the exec", req);
 		engine_req_free(req);
@@ -304,6 +309,7 @@ started(struct engine_req *req, void *arg)
 	const char *body = engine_req_body(req, &len);
 	char *path;
 
+	st->req = NULL;
 	if (!answered(req)) {
 		finishf(st, "start the exec", req);
 		engine_req_free(req);
@@ -352,7 +358,7 @@ start_exec(struct hooks_state *st)
 				st->sink->arg);
 		st->sink_open = true;
 	}
-	engine_start(st->e, &o);
+	st->req = engine_start(st->e, &o);
 	free(text);
 	json_decref(start);
 	free(path);
@@ -368,6 +374,7 @@ created(struct engine_req *req, void *arg)
 	json_t *v;
 	const char *eid;
 
+	st->req = NULL;
 	if (st->gone_ok && !engine_req_transport_error(req) &&
 	    (status == 404 || status == 409)) {
 		/* Gone or stopped meanwhile: nothing left to hook. */
@@ -423,12 +430,13 @@ run_next(struct hooks_state *st)
 	json_decref(body);
 }
 
-void
+struct hooks_state *
 hooks_run(struct engine *e, const json_t *hooks, const struct hooks_opts *o)
 {
 	struct hooks_state *st = xcalloc(1, sizeof(*st));
 	const char *name = o->container ? o->container : o->id;
 	size_t plen = o->project ? strlen(o->project) : 0;
+	bool ended = false;
 
 	st->e = e;
 	st->list = json_incref((json_t *)hooks);
@@ -444,5 +452,25 @@ hooks_run(struct engine *e, const json_t *hooks, const struct hooks_opts *o)
 	st->sink = o->sink;
 	st->done = o->done;
 	st->arg = o->arg;
+	st->ended = &ended;
 	run_next(st);
+	if (ended)
+		return NULL;
+	st->ended = NULL;
+	return st;
+}
+
+void
+hooks_cancel(struct hooks_state *st)
+{
+	char *m = xasprintf("%s hook of service \"%s\" interrupted in "
+			    "container \"%s\"",
+			    st->kind, st->service, st->container);
+
+	engine_cancel(st->req);
+	st->req = NULL;
+	free(st->tail);
+	st->tail = NULL;
+	finish(st, m);
+	free(m);
 }

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 struct engine;
+struct hooks_state;
 
 /*
  * Where a hook's output goes while it runs (attached `up` shows it in
@@ -68,10 +69,19 @@ const json_t *hooks_of(const json_t *def, const char *kind);
  * Run hooks (a JSON array of hook definitions) in container o->id, one
  * at a time; o->done runs exactly once, from a request callback, or at
  * once when hooks is empty or a definition is unusable. The strings of o
- * are copied.
+ * are copied. Returns the run, valid until o->done runs, for
+ * hooks_cancel; NULL when o->done ran already.
  */
-void
+struct hooks_state *
 hooks_run(struct engine *e, const json_t *hooks, const struct hooks_opts *o);
+
+/*
+ * Stop waiting for a run (Ctrl-C): its request is dropped and o->done
+ * runs now with an "interrupted" error. The hook's process itself goes
+ * on in the container, as with docker compose, until it ends or the
+ * container stops.
+ */
+void hooks_cancel(struct hooks_state *run);
 
 /*
  * The POST /containers/{id}/exec body for one hook definition: Cmd (a

@@ -371,6 +371,7 @@ on_stream_end(struct logmux *m, const char *id, int err, void *arg)
 struct call {
 	struct ua *u;
 	char *id;
+	bool kill; /* a POST .../kill */
 };
 
 static void
@@ -426,6 +427,7 @@ ua_call(struct ua *u, const char *method, const char *path, const char *id,
 
 	k->u = u;
 	k->id = xstrdup(id);
+	k->kill = strstr(path, "/kill") != NULL;
 	(*counter)++;
 	engine_start(u->e, &o);
 }
@@ -542,10 +544,10 @@ on_stopped(struct engine_req *req, void *arg)
 		  ((st >= 200 && st < 300) || st == 304 || st == 404 ||
 		   st == 409);
 
-	if (c && u->prog)
+	/* A stop overtaken by a kill: the kill's answer tells. */
+	if (c && u->prog && !(ok && u->killing && !k->kill))
 		progress_event(u->prog, "Container", c->name,
-			       ok ? (u->killing ? "Killed" : "Stopped") :
-				    "Error",
+			       ok ? (k->kill ? "Killed" : "Stopped") : "Error",
 			       ok ? PROGRESS_DONE : PROGRESS_ERROR);
 	if (!ok && st != 0)
 		engine_req_report(req);

@@ -90,4 +90,27 @@ check "it is gone" test -z "$(docker image ls -q "$P-built")"
 check "the pulled image stays" docker image inspect "$TEST_IMAGE"
 docker image rm -f "$P-built" >/dev/null 2>&1
 
+# A container someone else is removing at the same moment (docker rm -f
+# while down runs): its removal takes a while (20000 files in its
+# layer), the engine answers berth's DELETE "already in progress", and
+# down waits for that removal instead of failing.
+cat >compose.yaml <<YAML
+services:
+  big:
+    image: $TEST_IMAGE
+    init: true
+    command: ["sh", "-c", "mkdir /f; i=0; while [ \$\$i -lt 20000 ]; do : > /f/\$\$i; i=\$\$((i+1)); done; touch /done; exec sleep 1000"]
+YAML
+expect "up -d" berth -p "$P" up -d
+for _ in $(seq 1 120); do
+	docker exec "$P-big-1" test -f /done 2>/dev/null && break
+	sleep 0.5
+done
+docker rm -f "$P-big-1" >/dev/null 2>&1 &
+rm_pid=$!
+expect "down while docker rm -f removes the same container" berth -p "$P" down
+wait "$rm_pid"
+check_contains "it says the container is removed" "$OUT" "Container $P-big-1  Removed"
+check "it is gone" sh -c "! docker inspect '$P-big-1' >/dev/null 2>&1"
+
 test_done

@@ -51,6 +51,16 @@ services:
       - command: ["sh", "-c", "echo cannot-stop; exit 4"]
 EOF
 
+cat >hang.yaml <<EOF
+name: $P
+services:
+  web:
+    image: $TEST_IMAGE
+    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 300 & wait"]
+    post_start:
+      - command: ["sleep", "600"]
+EOF
+
 state() { docker inspect -f '{{.State.Status}}' "$1"; }
 stops() {
 	docker run --rm -v "${P}_data:/data" "$TEST_IMAGE" \
@@ -137,5 +147,20 @@ check_contains "the error names the pre_stop hook" "$OUT" \
 	"pre_stop hook of service \"web\" exited with status 4 in container \"$P-web-1\""
 check_contains "its output follows" "$OUT" "web-1 -> | cannot-stop"
 check_eq "the container still runs" "$(state "$P-web-1")" running
+
+# Ctrl-C while a hook runs: up stops waiting for it, as for a health
+# check, instead of hanging until the hook ends.
+"$BERTH" -f hang.yaml up -d >"$T/hang.txt" 2>&1 &
+pid=$!
+check "the hanging hook runs" wait_for_text "$T/hang.txt" "web-1  Starting"
+sleep 1
+start=$(date +%s)
+kill -INT "$pid"
+wait "$pid"
+check_eq "Ctrl-C during a hook: status 130" "$?" 130
+check "at once" test $(($(date +%s) - start)) -lt 5
+check_contains "the start says it was interrupted" "$(cat "$T/hang.txt")" \
+	"Container $P-web-1  Error interrupted"
+expect "down" berth -f hang.yaml down -t 0
 
 test_done
