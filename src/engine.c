@@ -200,8 +200,10 @@ on_defer(struct ev_loop *loop, ev_timer *w, int revents)
 			req->deferred = true;
 			req->defer_next = e->deferred;
 			e->deferred = req;
-			ev_timer_set(&e->defer_timer, 0.01, 0.);
-			ev_timer_start(loop, &e->defer_timer);
+			if (!ev_is_active(&e->defer_timer)) {
+				ev_timer_set(&e->defer_timer, 0.01, 0.);
+				ev_timer_start(loop, &e->defer_timer);
+			}
 		}
 	}
 }
@@ -509,8 +511,12 @@ engine_start(struct engine *e, const struct engine_req_opts *o)
 		req->deferred = true;
 		req->defer_next = e->deferred;
 		e->deferred = req;
-		ev_timer_set(&e->defer_timer, 0., 0.);
-		ev_timer_start(e->loop, &e->defer_timer);
+		/* libev forbids ev_timer_set on an active watcher; an
+		   active one runs this list on the next turn anyway. */
+		if (!ev_is_active(&e->defer_timer)) {
+			ev_timer_set(&e->defer_timer, 0., 0.);
+			ev_timer_start(e->loop, &e->defer_timer);
+		}
 	}
 	return req;
 }
