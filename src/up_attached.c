@@ -286,13 +286,13 @@ before_start(const char *id, const char *name, const char *service, bool tty,
 	   says whether its log can be read at all (driver "none"). */
 	r = logend_fetch(u->e, id, &end);
 	if (r == -2) {
-		/* No answer, so no end mark: this machine's clock now is the
-		   next best (the engine stamps lines with the same clock when
-		   it is local; a remote one may show a line twice or lose
-		   one, never hang the run on an attach). */
+		/* No end mark: this machine's clock now is the next best (the
+		   engine stamps lines with the same clock when it is local; a
+		   remote one may show a line twice or lose one), better than
+		   an attach, which can lose a first line. */
 		r = 1;
 		end = now_ns();
-		warning("no answer about %s's log; showing it from now",
+		warning("cannot tell where %s's log ends; showing it from now",
 			c->prefix);
 	}
 	if (r >= 0) {

@@ -23,9 +23,9 @@ struct engine;
  * Ask the engine (GET logs?tail=1&timestamps=1) for the timestamp of
  * container id's newest log line, running the loop until it answers.
  * Returns 1 with *ns set, 0 when the log is empty, -1 when the engine
- * answered that it cannot read this container's log (logging driver
- * "none"): then only an attach can show its output; or -2 when no answer
- * came (timeout, broken connection): the log may well be readable.
+ * answered that it cannot read this container's log (501, logging driver
+ * "none"): then only an attach can show its output; or -2 for any other
+ * failure or no answer within 5 s: the log may well be readable.
  */
 int logend_fetch(struct engine *e, const char *id, int64_t *ns);
 
