@@ -746,6 +746,17 @@ engine_plain_tcp_address(const struct engine *e)
 	return e->base_url + 7;
 }
 
+const char *
+engine_tls_address(const struct engine *e, bool *verify, const char **cert_dir)
+{
+	if (e->socket_path || !e->tls ||
+	    strncmp(e->base_url, "https://", 8) != 0)
+		return NULL;
+	*verify = e->tls_verify;
+	*cert_dir = e->cert_dir;
+	return e->base_url + 8;
+}
+
 int
 engine_negotiate(struct engine *e)
 {

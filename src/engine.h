@@ -63,6 +63,13 @@ struct ev_loop *engine_loop(struct engine *e);
 const char *engine_host(const struct engine *e);
 /* "host:port" of a tcp engine spoken to without TLS, else NULL. */
 const char *engine_plain_tcp_address(const struct engine *e);
+/*
+ * "host:port" of a tcp engine spoken to with TLS, else NULL; *verify
+ * (DOCKER_TLS_VERIFY) and *cert_dir (DOCKER_CERT_PATH, else ~/.docker:
+ * ca.pem, cert.pem, key.pem) as libcurl's requests use them.
+ */
+const char *
+engine_tls_address(const struct engine *e, bool *verify, const char **cert_dir);
 /* The API version in use ("1.41"), after engine_negotiate. */
 const char *engine_api_version(const struct engine *e);
 

@@ -172,7 +172,7 @@ on_sock_read(struct ev_loop *loop, ev_io *w, int revents)
 	char tmp[65536];
 
 	for (;;) {
-		ssize_t n = read(s->h->fd, tmp, sizeof(tmp));
+		ssize_t n = hijack_read(s->h, tmp, sizeof(tmp));
 		if (n > 0) {
 			output(s, tmp, (size_t)n);
 			continue;
@@ -211,8 +211,7 @@ on_sock_write(struct ev_loop *loop, ev_io *w, int revents)
 	struct session *s = w->data;
 
 	while (s->out.len) {
-		ssize_t n =
-			send(s->h->fd, s->out.ptr, s->out.len, MSG_NOSIGNAL);
+		ssize_t n = hijack_write(s->h, s->out.ptr, s->out.len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -232,7 +231,7 @@ on_sock_write(struct ev_loop *loop, ev_io *w, int revents)
 			return; /* more to send: stay armed */
 	}
 	if (s->stdin_eof && !s->shut) {
-		shutdown(s->h->fd, SHUT_WR);
+		hijack_shutdown_write(s->h);
 		s->shut = true;
 	}
 	ev_io_stop(loop, w);
@@ -359,6 +358,10 @@ session_run(struct engine *e, struct hijack *h, const struct session_opts *o)
 		ev_io_start(s.loop, &s.sock_w);
 	}
 	ev_io_start(s.loop, &s.sock_r);
+	/* TLS may hold decrypted output read along with the header: the
+	   socket will not say so, so read once now. */
+	if (h->ssl)
+		ev_feed_event(s.loop, &s.sock_r, EV_READ);
 	while (!s.done)
 		ev_run(s.loop, EVRUN_ONCE);
 	raw_restore();

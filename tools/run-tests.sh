@@ -30,7 +30,7 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 asan_integration=(t0201-up-converge t0202-recreate t0204-depends
 	t0302-up-build t0401-logs t0402-logs-follow t0403-up-attached
 	t0404-events-wait t0405-watch t0506-exec t0507-run t0211-create-extras
-	t0212-lifecycle-hooks)
+	t0212-lifecycle-hooks t0516-tls-engine)
 if ninja -C build-asan >/dev/null; then
 	meson test -C build-asan --suite unit --print-errorlogs || status=1
 	meson test -C build-asan --no-rebuild --logbase asan-integration \

@@ -10,7 +10,7 @@ packages=(
 	build-essential meson ninja-build pkg-config
 	libyaml-dev libcurl4-openssl-dev libjansson-dev libev-dev
 	libarchive-dev libssl-dev
-	docker.io busybox-static curl python3 man-db
+	docker.io busybox-static curl python3 man-db openssl
 	docker-compose python3-yaml time
 	clang libclang-rt-14-dev clang-format docker-registry apache2-utils
 )

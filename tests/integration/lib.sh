@@ -183,3 +183,36 @@ wait_for_text() {
 	sed 's/^/    | /' "$1" >&3 2>/dev/null
 	return 1
 }
+
+# start_relay SCRIPT [ARG...]: python3 SCRIPT SOCKET ARG... in the
+# background, SOCKET the engine's unix socket; the script prints the port
+# it listens on, set in $port. Stopped when the test ends.
+start_relay() {
+	local script=$1 sock=/var/run/docker.sock
+	shift
+	case ${DOCKER_HOST:-} in unix://*) sock=${DOCKER_HOST#unix://} ;; esac
+	python3 "$script" "$sock" "$@" >port.txt 2>relay.err &
+	_relay=$!
+	trap 'kill $_relay 2>/dev/null; _cleanup' EXIT
+	for _ in $(seq 1 50); do [ -s port.txt ] && break; sleep 0.1; done
+	port=$(head -n 1 port.txt)
+}
+
+# check_streams FN HOW: the hijacked streams of exec and run through FN
+# (a function running berth against some engine; service box runs):
+# output, exit status and stdin with its end, each way.
+check_streams() {
+	local fn=$1 how=$2
+	expect "exec $how" "$fn" exec -T box sh -c 'echo from-exec'
+	check_eq "exec's output came back" "$OUT" from-exec
+	"$fn" exec -T box sh -c 'exit 6' >/dev/null 2>&1
+	check_eq "exec's exit status came back" "$?" 6
+	check_eq "stdin went in, and its end" \
+		"$(printf 'line one\nline two\n' | "$fn" exec -T box sh -c 'wc -l')" 2
+	check_eq "a long output arrives whole" \
+		"$("$fn" exec -T box sh -c 'seq 1 20000' | wc -l)" 20000
+	expect "run --rm $how" "$fn" run --rm -T box sh -c 'echo from-run'
+	check_contains "run's output came back" "$OUT" from-run
+	"$fn" run --rm -T box sh -c 'exit 4' >/dev/null 2>&1
+	check_eq "run's exit status came back" "$?" 4
+}

@@ -44,13 +44,7 @@ while True:
     c, _ = srv.accept()
     threading.Thread(target=serve, args=(c,), daemon=True).start()
 PY
-sock=/var/run/docker.sock
-case ${DOCKER_HOST:-} in unix://*) sock=${DOCKER_HOST#unix://} ;; esac
-python3 relay.py "$sock" >port.txt 2>relay.err &
-relay=$!
-trap 'kill $relay 2>/dev/null; _cleanup' EXIT
-for _ in $(seq 1 50); do [ -s port.txt ] && break; sleep 0.1; done
-port=$(head -n 1 port.txt)
+start_relay relay.py
 check "the relay listens" test -n "$port"
 
 cat >compose.yaml <<YAML
@@ -64,16 +58,7 @@ tcp() { DOCKER_HOST=tcp://127.0.0.1:$port berth -p "$P" "$@"; }
 expect "up -d over tcp" tcp up -d
 check_eq "the container runs" \
 	"$(docker inspect -f '{{.State.Status}}' "$P-box-1")" running
-expect "exec over tcp" tcp exec -T box sh -c 'echo from-exec'
-check_eq "exec's output came back" "$OUT" from-exec
-tcp exec -T box sh -c 'exit 6' >/dev/null 2>&1
-check_eq "exec's exit status came back" "$?" 6
-check_eq "stdin went in" \
-	"$(printf 'line one\nline two\n' | tcp exec -T box sh -c 'wc -l')" 2
-expect "run --rm over tcp" tcp run --rm -T box sh -c 'echo from-run'
-check_contains "run's output came back" "$OUT" from-run
-tcp run --rm -T box sh -c 'exit 4' >/dev/null 2>&1
-check_eq "run's exit status came back" "$?" 4
+check_streams tcp "over tcp"
 
 # TLS asked for (this relay speaks none): a clear error, nothing changes.
 before=$(docker ps -aq --filter "label=com.docker.compose.project=$P" | wc -l)
