@@ -313,16 +313,24 @@ hijack_write(struct hijack *h, const void *buf, size_t len)
 	return n > 0 ? n : tls_result(h->ssl, n);
 }
 
-void
+int
 hijack_shutdown_write(struct hijack *h)
 {
+	int n;
+
 	if (h->ssl == NULL) {
 		shutdown(h->fd, SHUT_WR);
-		return;
+		return 0;
 	}
-	/* Sends close_notify; the read side stays open for the output. */
-	tls_call_nosigpipe(h->ssl, NULL, 0);
+	/* Sends close_notify (0: sent; the read side stays open for the
+	   output); a full socket buffer asks to be called again. */
+	n = tls_call_nosigpipe(h->ssl, NULL, 0);
+	if (n < 0 && SSL_get_error(h->ssl, n) == SSL_ERROR_WANT_WRITE) {
+		errno = EAGAIN;
+		return -1;
+	}
 	ERR_clear_error();
+	return 0;
 }
 
 static int

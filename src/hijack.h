@@ -51,8 +51,11 @@ void hijack_close(struct hijack *h);
 ssize_t hijack_read(struct hijack *h, void *buf, size_t len);
 ssize_t hijack_write(struct hijack *h, const void *buf, size_t len);
 
-/* End of input for the process: shutdown(SHUT_WR), or TLS's
-   close_notify (the engine reads it as EOF; its output goes on). */
-void hijack_shutdown_write(struct hijack *h);
+/*
+ * End of input for the process: shutdown(SHUT_WR), or TLS's close_notify
+ * (the engine reads it as EOF; its output goes on). 0 when done, or -1
+ * with errno EAGAIN: call again once the socket is writable.
+ */
+int hijack_shutdown_write(struct hijack *h);
 
 #endif

@@ -231,7 +231,8 @@ on_sock_write(struct ev_loop *loop, ev_io *w, int revents)
 			return; /* more to send: stay armed */
 	}
 	if (s->stdin_eof && !s->shut) {
-		hijack_shutdown_write(s->h);
+		if (hijack_shutdown_write(s->h) < 0 && errno == EAGAIN)
+			return; /* close_notify waits for room: stay armed */
 		s->shut = true;
 	}
 	ev_io_stop(loop, w);

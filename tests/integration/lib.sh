@@ -211,6 +211,8 @@ check_streams() {
 		"$(printf 'line one\nline two\n' | "$fn" exec -T box sh -c 'wc -l')" 2
 	check_eq "a long output arrives whole" \
 		"$("$fn" exec -T box sh -c 'seq 1 20000' | wc -l)" 20000
+	check_eq "a long input goes in whole, then its end" \
+		"$(seq 1 300000 | "$fn" exec -T box sh -c 'wc -l')" 300000
 	expect "run --rm $how" "$fn" run --rm -T box sh -c 'echo from-run'
 	check_contains "run's output came back" "$OUT" from-run
 	"$fn" run --rm -T box sh -c 'exit 4' >/dev/null 2>&1
