@@ -82,6 +82,19 @@ _berth_reply() {
 	mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -W "$1" -- "$cur")
 }
 
+# Service names followed by $1 ("=" for scale, ":" for cp), no space
+# after them; the rest of the arguments are the global options.
+_berth_service_words() {
+	local sep=$1 s w=()
+	shift
+	for s in $(_berth_services "$@"); do
+		w+=("$s$sep")
+	done
+	_berth_reply "${w[*]}"
+	compopt -o nospace 2>/dev/null
+	return 0
+}
+
 _berth_files() {
 	mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -f -- "$cur")
 	compopt -o filenames 2>/dev/null
@@ -220,6 +233,12 @@ _berth() {
 	case $cmd:$pos in
 	help:COMMAND) _berth_reply "$_berth_commands" ;;
 	*:SERVICE) _berth_reply "$(_berth_services "${gl[@]}")" ;;
+	*:SERVICE=*) _berth_service_words = "${gl[@]}" ;; # scale
+	*:SERVICE:*)  # cp, either way: SERVICE:PATH or a local path
+		_berth_service_words : "${gl[@]}"
+		_berth_files
+		;;
+	*PATH*) _berth_service_words : "${gl[@]}" && _berth_files ;;
 	*:COMMAND | *:ARGS) _berth_files ;;
 	esac
 	return 0

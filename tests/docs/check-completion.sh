@@ -109,6 +109,9 @@ q offers "--format values of ps" "table json" -- ps --format ''
 q offers "help offers commands" "up down logs" -- help ''
 q offers "exec's first operand is a service" "alpha beta" -- -f "$T/compose.yaml" exec ''
 q not "exec's second operand is no service" "alpha" -- -f "$T/compose.yaml" exec beta ''
+q offers "scale offers SERVICE=" "alpha= beta=" -- -f "$T/compose.yaml" scale ''
+q offers "cp offers SERVICE: first" "alpha: gamma-db:" -- -f "$T/compose.yaml" cp ''
+q offers "and SERVICE: second" "beta:" -- -f "$T/compose.yaml" cp ./x ''
 q not "no services after an option value" "alpha" -- -f "$T/compose.yaml" logs --tail ''
 # Every command, and every option of its --help.
 for c in $("$BERTH" --help | awk '/^Commands:/ { on = 1; next } /^[^ ]/ { on = 0 } on && NF { print $1 }'); do
