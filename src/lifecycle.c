@@ -465,6 +465,55 @@ lc_hooks_run(struct lc_state *s, size_t i, const json_t *list, const char *kind,
 		  });
 }
 
+/* Another removal ended (200), or was over already (404). */
+static void
+removal_waited(struct engine_req *req, void *arg)
+{
+	struct lc_call *call = arg;
+	struct lc_state *s = call->s;
+	long status = engine_req_status(req);
+	const char *terr = engine_req_transport_error(req);
+
+	if (terr)
+		item_done(s, call->i, terr, true);
+	else if ((status >= 200 && status < 300) || status == 404)
+		item_done(s, call->i, NULL, false);
+	else
+		item_done(s, call->i, engine_req_message(req), false);
+	engine_req_free(req);
+	free(call);
+	pump(s);
+}
+
+/*
+ * A DELETE answered 409 "removal ... already in progress": someone else
+ * (docker rm, a down) removes it this very moment, the end asked for.
+ * Wait for that removal (bounded: one that fails never says "removed").
+ */
+static bool
+removal_elsewhere(struct lc_call *call, struct engine_req *req)
+{
+	struct lc_state *s = call->s;
+	const char *msg = engine_req_message(req);
+	char *path;
+
+	if (engine_req_status(req) != 409 ||
+	    strcmp(s->a->method, "DELETE") != 0 || msg == NULL ||
+	    strstr(msg, "already in progress") == NULL)
+		return false;
+	path = xasprintf("/containers/%s/wait?condition=removed",
+			 s->cs[call->i]->id);
+	engine_start(s->t->engine, &(struct engine_req_opts){
+					   .method = "POST",
+					   .path = path,
+					   .on_done = removal_waited,
+					   .arg = call,
+					   .timeout_ms = 60000,
+				   });
+	free(path);
+	return true;
+}
+
 static void
 call_done(struct engine_req *req, void *arg)
 {
@@ -474,7 +523,10 @@ call_done(struct engine_req *req, void *arg)
 	const char *terr = engine_req_transport_error(req);
 	const json_t *post;
 
-	if (terr) {
+	if (!terr && removal_elsewhere(call, req)) {
+		engine_req_free(req);
+		return;
+	} else if (terr) {
 		item_done(s, call->i, terr, true);
 	} else if ((status >= 200 && status < 300) || status == s->a->also_ok) {
 		post = status == 304 ? NULL :

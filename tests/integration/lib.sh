@@ -28,7 +28,19 @@ _report() {
 	else
 		_fails=$((_fails + 1))
 		echo "FAIL $2"
+		# What a helper that gave up inside check saw (diag).
+		[ -s "$_diag" ] && cat "$_diag"
 	fi
+	: >"$_diag"
+}
+
+# diag TEXT...: said under the next FAIL line. Helpers run inside check
+# (which silences their stdout and stderr) explain themselves this way; a
+# file, not an inherited descriptor, so that no process a test leaves
+# running (a restarted dockerd) holds the test's output open.
+_diag=$(mktemp /tmp/berth-diag.XXXXXX)
+diag() {
+	printf '%s\n' "$@" >>"$_diag"
 }
 
 # expect DESC CMD...: CMD succeeds. Output is kept in $OUT (stdout+stderr).
@@ -135,6 +147,7 @@ _cleanup() {
 			xargs -r docker volume rm -f >/dev/null 2>&1
 	fi
 	[ -n "$T" ] && rm -rf "$T"
+	rm -f "$_diag"
 	exit "$rc"
 }
 
@@ -168,10 +181,6 @@ run_ctr() {
 		--name "$P-$svc-$num" "$@" >/dev/null
 }
 
-# Fd 3 is the test's stdout even inside check, which silences 1 and 2:
-# helpers that give up say there what they saw.
-exec 3>&1
-
 # wait_for_text FILE TEXT: up to 20 s for TEXT to appear in FILE; when
 # it does not, what FILE holds is shown.
 wait_for_text() {
@@ -179,8 +188,8 @@ wait_for_text() {
 		grep -qF -- "$2" "$1" 2>/dev/null && return 0
 		sleep 0.2
 	done
-	echo "    waited 20 s for: $2" >&3
-	sed 's/^/    | /' "$1" >&3 2>/dev/null
+	diag "    waited 20 s for: $2"
+	sed 's/^/    | /' "$1" >>"$_diag" 2>/dev/null
 	return 1
 }
 

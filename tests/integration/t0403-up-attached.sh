@@ -12,9 +12,9 @@ wait_for() {
 		grep -qF -- "$2" "$1" 2>/dev/null && return 0
 		sleep 0.2
 	done
-	# On fd 3 (lib.sh), next to the FAIL line.
-	echo "    waited 30 s for: $2" >&3
-	sed 's/^/    | /' "$1" >&3
+	# Shown under the FAIL line (diag, lib.sh).
+	diag "    waited 30 s for: $2"
+	sed 's/^/    | /' "$1" >>"$_diag"
 	return 1
 }
 

@@ -65,4 +65,28 @@ check_eq "the one-off stays" \
 	"$(docker ps -aq --filter label=com.docker.compose.project="$P" \
 		--filter label=com.docker.compose.oneoff=True | wc -l)" 1
 
+# A container someone else is removing at the same moment (docker rm -f
+# while rm runs): a slow removal (20000 files in its layer) answers
+# berth's DELETE "already in progress", and rm waits for it.
+cat >big.yaml <<EOF
+name: $P
+services:
+  big:
+    image: $TEST_IMAGE
+    init: true
+    command: ["sh", "-c", "mkdir /f; i=0; while [ \$\$i -lt 20000 ]; do : > /f/\$\$i; i=\$\$((i+1)); done; touch /done; exec sleep 1000"]
+EOF
+expect "up -d big" berth -f big.yaml up -d
+for _ in $(seq 1 120); do
+	docker exec "$P-big-1" test -f /done 2>/dev/null && break
+	sleep 0.5
+done
+expect "stop it" berth -f big.yaml stop -t 0
+docker rm -f "$P-big-1" >/dev/null 2>&1 &
+rm_pid=$!
+expect "rm -f while docker rm -f removes the same container" \
+	berth -f big.yaml rm -f
+wait "$rm_pid"
+check "it is gone" sh -c "! docker inspect '$P-big-1' >/dev/null 2>&1"
+
 test_done
