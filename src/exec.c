@@ -515,8 +515,9 @@ job_hooks_done(const char *err, const char *tail, void *arg)
 
 	free(h);
 	j->hooks = NULL;
-	if (err && j->x->interrupted) {
+	if (j->hooks_cancelled) {
 		/* Cancelled by Ctrl-C (hooks_cancel): not the hook's fault. */
+		j->hooks_cancelled = false;
 		progress_error(j->x->o->progress, exec_kind_of(j->a),
 			       j->a->target, "interrupted");
 		exec_job_finish(j, ACTION_SKIPPED);
@@ -552,6 +553,13 @@ job_hooks(struct job *j, const char *kind, const char *id, job_then_fn then,
 
 	if (list == NULL || id == NULL)
 		return false;
+	if (j->x->interrupted) {
+		/* After Ctrl-C no new hook starts: it could last forever. */
+		progress_error(j->x->o->progress, exec_kind_of(j->a),
+			       j->a->target, "interrupted");
+		exec_job_finish(j, ACTION_SKIPPED);
+		return true;
+	}
 	h = xmalloc(sizeof(*h));
 	h->j = j;
 	h->then = then;
@@ -914,6 +922,13 @@ run_stop(struct job *j)
 static void
 removed_elsewhere(struct job *j, struct engine_req *req)
 {
+	if (engine_req_transport_error(req)) {
+		exec_job_fail(j,
+			      "cannot remove container \"%s\": another "
+			      "client's removal of it did not end in 60 s",
+			      j->a->target);
+		return;
+	}
 	if (!exec_req_ok(req, 404)) {
 		exec_job_fail_req(j, "wait for the removal of", req);
 		return;
@@ -926,7 +941,7 @@ removed(struct job *j, struct engine_req *req)
 {
 	const char *msg = engine_req_message(req);
 
-	if (engine_req_status(req) == 409 && msg &&
+	if (engine_req_status(req) == 409 && j->a->obs && msg &&
 	    strstr(msg, "already in progress")) {
 		/*
 		 * Someone else removes it this very moment (docker rm, a
@@ -1160,8 +1175,10 @@ on_signal(int signo, unsigned count, void *arg)
 	/* Waits and hooks may last forever: give them up now. */
 	for (size_t i = 0; i < x->plan->n; i++) {
 		struct job *j = &x->jobs[i];
-		if (j->hooks)
+		if (j->hooks) {
+			j->hooks_cancelled = true;
 			hooks_cancel(j->hooks);
+		}
 		if (j->state == J_WAITING) {
 			j->state = J_RUNNING;
 			x->active++;

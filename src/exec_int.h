@@ -41,6 +41,7 @@ struct job {
 	bool kicked; /* an event came: check again from the loop */
 	char *last;  /* waits: what the last check saw */
 	struct hooks_state *hooks; /* lifecycle hooks running, or NULL */
+	bool hooks_cancelled;	   /* ... and Ctrl-C gave up on them */
 };
 
 struct exec {

@@ -126,6 +126,39 @@ tls_reason(char *buf, size_t len)
 	return buf;
 }
 
+/* The OpenSSL calls that write to the socket. */
+enum tls_op { TLS_CONNECT, TLS_WRITE, TLS_SHUTDOWN };
+
+/*
+ * One of them, as SSL_get_error wants it (an empty error queue first:
+ * libcurl shares this thread's). OpenSSL writes with write(2): a closed
+ * peer raises SIGPIPE, which send's MSG_NOSIGNAL avoids for a plain
+ * socket. Blocked around the call, and a SIGPIPE it raised taken back,
+ * so a closed engine is an EPIPE here as there.
+ */
+static int
+tls_call(SSL *ssl, enum tls_op op, const void *buf, int len)
+{
+	sigset_t pipe_set, old;
+	struct timespec zero = { 0, 0 };
+	int n, saved;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &pipe_set, &old);
+	ERR_clear_error();
+	errno = 0;
+	n = op == TLS_CONNECT ? SSL_connect(ssl) :
+	    op == TLS_WRITE   ? SSL_write(ssl, buf, len) :
+				SSL_shutdown(ssl);
+	saved = errno;
+	if (n <= 0 && saved == EPIPE)
+		sigtimedwait(&pipe_set, NULL, &zero);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
+	return n;
+}
+
 /*
  * A TLS session over fd with the engine at address, as libcurl's requests
  * make it: client certificate cert.pem/key.pem of cert_dir when present;
@@ -190,7 +223,7 @@ tls_start(int fd, const char *address, bool verify, const char *cert_dir)
 		else
 			X509_VERIFY_PARAM_set1_host(vp, host, 0);
 	}
-	if (SSL_connect(ssl) != 1) {
+	if (tls_call(ssl, TLS_CONNECT, NULL, 0) != 1) {
 		long vr = SSL_get_verify_result(ssl);
 		if (verify && vr != X509_V_OK)
 			error("cannot reach the Docker engine at tcp://%s: its "
@@ -202,6 +235,7 @@ tls_start(int fd, const char *address, bool verify, const char *cert_dir)
 			      address, tls_reason(why, sizeof(why)));
 		hint("check DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem) and "
 		     "DOCKER_TLS_VERIFY");
+		ERR_clear_error();
 		SSL_free(ssl);
 		ssl = NULL;
 	}
@@ -271,35 +305,10 @@ hijack_read(struct hijack *h, void *buf, size_t len)
 
 	if (h->ssl == NULL)
 		return read(h->fd, buf, len);
+	ERR_clear_error(); /* SSL_get_error reads the queue */
 	errno = 0;
 	n = SSL_read(h->ssl, buf, len > 1 << 30 ? 1 << 30 : (int)len);
 	return n > 0 ? n : tls_result(h->ssl, n);
-}
-
-/*
- * OpenSSL writes with write(2): a closed peer raises SIGPIPE, which
- * send's MSG_NOSIGNAL avoids for a plain socket. Blocked around the
- * call, and a SIGPIPE it raised taken back, so a closed engine is an
- * EPIPE here as there.
- */
-static int
-tls_call_nosigpipe(SSL *ssl, const void *buf, int len)
-{
-	sigset_t pipe_set, old;
-	struct timespec zero = { 0, 0 };
-	int n, saved;
-
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	sigprocmask(SIG_BLOCK, &pipe_set, &old);
-	errno = 0;
-	n = buf ? SSL_write(ssl, buf, len) : SSL_shutdown(ssl);
-	saved = errno;
-	if (n <= 0 && saved == EPIPE)
-		sigtimedwait(&pipe_set, NULL, &zero);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	errno = saved;
-	return n;
 }
 
 ssize_t
@@ -309,8 +318,17 @@ hijack_write(struct hijack *h, const void *buf, size_t len)
 
 	if (h->ssl == NULL)
 		return send(h->fd, buf, len, MSG_NOSIGNAL);
-	n = tls_call_nosigpipe(h->ssl, buf, len > 1 << 30 ? 1 << 30 : (int)len);
-	return n > 0 ? n : tls_result(h->ssl, n);
+	n = tls_call(h->ssl, TLS_WRITE, buf,
+		     len > 1 << 30 ? 1 << 30 : (int)len);
+	if (n > 0)
+		return n;
+	/* A write that "ends the stream" is a closed engine, as send says
+	   it (0 would look like progress to a write loop). */
+	if (tls_result(h->ssl, n) == 0) {
+		errno = EPIPE;
+		return -1;
+	}
+	return -1;
 }
 
 int
@@ -324,7 +342,7 @@ hijack_shutdown_write(struct hijack *h)
 	}
 	/* Sends close_notify (0: sent; the read side stays open for the
 	   output); a full socket buffer asks to be called again. */
-	n = tls_call_nosigpipe(h->ssl, NULL, 0);
+	n = tls_call(h->ssl, TLS_SHUTDOWN, NULL, 0);
 	if (n < 0 && SSL_get_error(h->ssl, n) == SSL_ERROR_WANT_WRITE) {
 		errno = EAGAIN;
 		return -1;

@@ -475,7 +475,9 @@ removal_waited(struct engine_req *req, void *arg)
 	const char *terr = engine_req_transport_error(req);
 
 	if (terr)
-		item_done(s, call->i, terr, true);
+		item_done(s, call->i,
+			  "another client's removal of it did not end in 60 s",
+			  false);
 	else if ((status >= 200 && status < 300) || status == 404)
 		item_done(s, call->i, NULL, false);
 	else

@@ -73,6 +73,7 @@ struct uctr {
 	bool restart_pending; /* started again before the last exit was told */
 	bool waiting_start;   /* told "(restarting)": follow at its start */
 	bool finished;	      /* exited for good */
+	bool kill_sent;	      /* a kill is on its way: it tells the end */
 	int exit_code;
 	bool die_code_known; /* exit_code is the last die event's */
 	int64_t die_ns;
@@ -545,7 +546,7 @@ on_stopped(struct engine_req *req, void *arg)
 		   st == 409);
 
 	/* A stop overtaken by a kill: the kill's answer tells. */
-	if (c && u->prog && !(ok && u->killing && !k->kill))
+	if (c && u->prog && !(ok && c->kill_sent && !k->kill))
 		progress_event(u->prog, "Container", c->name,
 			       ok ? (k->kill ? "Killed" : "Stopped") : "Error",
 			       ok ? PROGRESS_DONE : PROGRESS_ERROR);
@@ -718,6 +719,7 @@ ua_kill(struct ua *u)
 		if (c->svc < 0 || !ua_running(c) || !u->ctx->selected[c->svc])
 			continue;
 		char *path = xasprintf("/containers/%s/kill", c->id);
+		c->kill_sent = true;
 		progress_event(u->prog, "Container", c->name, "Killing",
 			       PROGRESS_WORKING);
 		ua_call(u, "POST", path, c->id, on_stopped, &u->requests);

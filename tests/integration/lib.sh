@@ -29,17 +29,18 @@ _report() {
 		_fails=$((_fails + 1))
 		echo "FAIL $2"
 		# What a helper that gave up inside check saw (diag).
-		[ -s "$_diag" ] && cat "$_diag"
+		[ -n "$_diag" ] && [ -s "$_diag" ] && cat "$_diag"
 	fi
-	: >"$_diag"
+	[ -n "$_diag" ] && : >"$_diag"
 }
 
 # diag TEXT...: said under the next FAIL line. Helpers run inside check
 # (which silences their stdout and stderr) explain themselves this way; a
 # file, not an inherited descriptor, so that no process a test leaves
 # running (a restarted dockerd) holds the test's output open.
-_diag=$(mktemp /tmp/berth-diag.XXXXXX)
+_diag=
 diag() {
+	[ -n "$_diag" ] || _diag=$(mktemp /tmp/berth-diag.XXXXXX)
 	printf '%s\n' "$@" >>"$_diag"
 }
 
@@ -147,7 +148,7 @@ _cleanup() {
 			xargs -r docker volume rm -f >/dev/null 2>&1
 	fi
 	[ -n "$T" ] && rm -rf "$T"
-	rm -f "$_diag"
+	[ -n "$_diag" ] && rm -f "$_diag"
 	exit "$rc"
 }
 
@@ -202,7 +203,8 @@ start_relay() {
 	case ${DOCKER_HOST:-} in unix://*) sock=${DOCKER_HOST#unix://} ;; esac
 	python3 "$script" "$sock" "$@" >port.txt 2>relay.err &
 	_relay=$!
-	trap 'kill $_relay 2>/dev/null; _cleanup' EXIT
+	# The test's status survives the kill (_cleanup exits with $?).
+	trap 'rc=$?; kill $_relay 2>/dev/null; (exit $rc); _cleanup' EXIT
 	for _ in $(seq 1 50); do [ -s port.txt ] && break; sleep 0.1; done
 	port=$(head -n 1 port.txt)
 }
