@@ -139,6 +139,8 @@ ensure_test_image() {
 
 _cleanup() {
 	local rc=$?
+	# A failed check fails the test, whatever an EXIT trap ran last.
+	[ "${_fails:-0}" -gt 0 ] && [ "$rc" -eq 0 ] && rc=1
 	if [ -n "$P" ]; then
 		docker ps -aq --filter "label=com.docker.compose.project=$P" |
 			xargs -r docker rm -f -v >/dev/null 2>&1

@@ -8,7 +8,7 @@ cd "$T"
 
 docker network create "$P-ext" >/dev/null
 docker volume create "$P-extvol" >/dev/null
-trap 'docker network rm "$P-ext" >/dev/null 2>&1; docker volume rm "$P-extvol" >/dev/null 2>&1; _cleanup' EXIT
+trap 'rc=$?; docker network rm "$P-ext" >/dev/null 2>&1; docker volume rm "$P-extvol" >/dev/null 2>&1; (exit $rc); _cleanup' EXIT
 
 cat >compose.yaml <<YAML
 services:

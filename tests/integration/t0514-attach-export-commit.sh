@@ -5,7 +5,7 @@ test_project
 cd "$T" || exit 1
 
 IMG="berth-test/commit-$P"
-trap 'docker rmi -f "$IMG:t1" >/dev/null 2>&1; _cleanup' EXIT
+trap 'rc=$?; docker rmi -f "$IMG:t1" >/dev/null 2>&1; (exit $rc); _cleanup' EXIT
 
 cat >compose.yaml <<EOF2
 name: $P
