@@ -139,7 +139,8 @@ void logmux_flush(struct logmux *m);
 /* Has the reader closed stdout? */
 bool logmux_broken(const struct logmux *m);
 
-/* --- for unit tests: a stream fed by hand instead of by the engine --- */
+/* --- a stream fed by hand instead of by an engine request (unit tests;
+       attached up's hook output, from the hook's own exec request) --- */
 
 /* Like logmux_add_stream, without a request (st->mode "logs" = stamped). */
 int logmux_add_fake(struct logmux *m, const struct logmux_stream *st);
