@@ -172,6 +172,14 @@ wait_settle(struct job *j)
 								    "Ready");
 		return;
 	}
+	if (j->x->interrupted) {
+		/* Ctrl-C came while this check was in flight: give up now,
+		   as on_signal does for the waits that were asleep. */
+		progress_error(j->x->o->progress, exec_kind_of(j->a),
+			       j->a->target, "interrupted");
+		exec_job_finish(j, ACTION_SKIPPED);
+		return;
+	}
 	if (j->again) {
 		wait_check(j);
 		return;

@@ -81,6 +81,51 @@ check_eq "web runs" "$(docker inspect -f '{{.State.Running}}' "$P-web-1")" true
 check_eq "db is healthy" "$(docker inspect -f '{{.State.Health.Status}}' "$P-db-1")" healthy
 expect "and nothing is left to do" berth -p "$P" plan
 
+# Ctrl-C at any moment of the wait, also while a check of db is in
+# flight (a health probe every 10 ms keeps those going): up always
+# gives up at once. Eight tries at varied moments.
+cat >intr.yaml <<YAML
+name: $P-intr
+services:
+  db:
+    image: $TEST_IMAGE
+    command: ["sleep", "1000"]
+    init: true
+    healthcheck:
+      test: ["CMD", "test", "-f", "/tmp/ok"]
+      interval: 10ms
+      retries: 3
+      start_period: 10m
+  web:
+    image: $TEST_IMAGE
+    command: ["sleep", "1000"]
+    init: true
+    depends_on:
+      db: {condition: service_healthy}
+YAML
+hangs=0
+for i in 1 2 3 4 5 6 7 8; do
+	"$BERTH" -f intr.yaml up -d >intr.out 2>&1 &
+	pid=$!
+	for _ in $(seq 600); do
+		grep -q "Service db  Waiting" intr.out && break
+		sleep 0.05
+	done
+	sleep "0.$((i - 1))"
+	kill -INT "$pid"
+	for _ in $(seq 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		hangs=$((hangs + 1))
+		kill -KILL "$pid"
+	fi
+	wait "$pid" 2>/dev/null
+done
+check_eq "an interrupted wait never hangs (of 8)" "$hangs" 0
+berth -f intr.yaml down -t 0 >/dev/null 2>&1
+
 # A recreate interrupted after the new container was made and the old
 # one removed: the temporary <id>_<name> container is renamed next time.
 old_id=$(docker inspect -f '{{.Id}}' "$P-web-1")
