@@ -148,6 +148,9 @@ _cleanup() {
 			xargs -r docker network rm >/dev/null 2>&1
 		docker volume ls -q --filter "label=com.docker.compose.project=$P" |
 			xargs -r docker volume rm -f >/dev/null 2>&1
+		# Images berth built for the project (they carry its label).
+		docker images -q --filter "label=com.docker.compose.project=$P" |
+			sort -u | xargs -r docker rmi -f >/dev/null 2>&1
 	fi
 	[ -n "$T" ] && rm -rf "$T"
 	[ -n "$_diag" ] && rm -f "$_diag"
