@@ -580,28 +580,29 @@ note_changed(struct buf *names, size_t *count, const char *path)
 	(*count)++;
 }
 
-char *
-build_manifest_diff(const char *path, const char *old,
-		    const struct build_context *c,
-		    const struct build_params *bp)
+/*
+ * Read the manifest at path into b (its lines NUL-terminated in place),
+ * its entries into m and its parts into parts/have_part. With old, only
+ * the manifest of the build with that digest. 0, or -1 when there is
+ * none (or another build's).
+ */
+static int
+manifest_read(const char *path, const char *old, struct buf *b,
+	      struct recmap *m, unsigned char parts[NPARTS][32],
+	      bool have_part[NPARTS])
 {
-	struct buf b = BUF_INIT, names = BUF_INIT, out = BUF_INIT;
-	struct recmap m = { 0 };
-	unsigned char parts[NPARTS][32];
-	bool have_part[NPARTS] = { false };
-	size_t changed = 0;
-	char *line, *next, *end, *ret = NULL;
+	char *line, *next, *end;
 
-	if (path == NULL || slurp(path, &b) < 0)
-		goto done;
-	end = b.ptr + b.len;
-	next = memchr(b.ptr, '\n', b.len);
+	if (path == NULL || slurp(path, b) < 0)
+		return -1;
+	end = b->ptr + b->len;
+	next = memchr(b->ptr, '\n', b->len);
 	if (next == NULL)
-		goto done;
+		return -1;
 	*next = '\0';
-	if (strncmp(b.ptr, MANIFEST_MAGIC " ", strlen(MANIFEST_MAGIC) + 1) ||
-	    strcmp(b.ptr + strlen(MANIFEST_MAGIC) + 1, old) != 0)
-		goto done;
+	if (strncmp(b->ptr, MANIFEST_MAGIC " ", strlen(MANIFEST_MAGIC) + 1) ||
+	    (old && strcmp(b->ptr + strlen(MANIFEST_MAGIC) + 1, old) != 0))
+		return -1;
 	for (line = next + 1; line < end; line = next + 1) {
 		next = memchr(line, '\n', (size_t)(end - line));
 		if (next == NULL)
@@ -614,7 +615,7 @@ build_manifest_diff(const char *path, const char *old,
 			if (hex_decode(line + 2, r.sum, 32) < 0)
 				continue;
 			r.path = xstrdup(line + 67);
-			recmap_put(&m, &r);
+			recmap_put(m, &r);
 			continue;
 		}
 		for (int i = 0; i < NPARTS; i++) {
@@ -626,7 +627,49 @@ build_manifest_diff(const char *path, const char *old,
 				have_part[i] = true;
 		}
 	}
+	return 0;
+}
 
+bool
+build_manifest_relinked(const char *path, const struct build_context *c)
+{
+	struct buf b = BUF_INIT;
+	struct recmap m = { 0 };
+	unsigned char parts[NPARTS][32];
+	bool have_part[NPARTS] = { false }, relinked = false;
+
+	if (manifest_read(path, NULL, &b, &m, parts, have_part) == 0) {
+		for (size_t i = 0; i < c->n && !relinked; i++) {
+			unsigned char h[32];
+			struct rec *r;
+
+			if (c->e[i].link == NULL ||
+			    (r = recmap_get(&m, c->e[i].path)) == NULL)
+				continue;
+			entry_hash(c, &c->e[i], h);
+			relinked = memcmp(r->sum, h, 32) != 0;
+		}
+	}
+	recmap_release(&m);
+	buf_release(&b);
+	return relinked;
+}
+
+char *
+build_manifest_diff(const char *path, const char *old,
+		    const struct build_context *c,
+		    const struct build_params *bp)
+{
+	struct buf b = BUF_INIT, names = BUF_INIT, out = BUF_INIT;
+	struct recmap m = { 0 };
+	unsigned char parts[NPARTS][32];
+	bool have_part[NPARTS] = { false };
+	size_t changed = 0;
+	char *line, *end, *ret = NULL;
+
+	if (manifest_read(path, old, &b, &m, parts, have_part) < 0)
+		goto done;
+	end = b.ptr + b.len;
 	for (size_t i = 0; i < c->n; i++) {
 		unsigned char h[32];
 		struct rec *r = recmap_get(&m, c->e[i].path);

@@ -17,6 +17,7 @@
 #define BERTH_BUILD_DIGEST_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "build_context.h"
 
@@ -52,5 +53,13 @@ int build_manifest_save(const char *path, const char *digest,
 char *build_manifest_diff(const char *path, const char *old,
 			  const struct build_context *c,
 			  const struct build_params *bp);
+
+/*
+ * Does c hold a symbolic link that the last build (manifest at path) had
+ * with another target? The engine's classic builder keys its COPY cache
+ * on the files without the links' targets, so such a build must not use
+ * the cache (found: the old target came back from a cached layer).
+ */
+bool build_manifest_relinked(const char *path, const struct build_context *c);
 
 #endif

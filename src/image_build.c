@@ -656,7 +656,7 @@ build_path(const struct project *p, struct build_job *j)
 			    json_string("classic"));
 	json_object_set_new(labels, LABEL_BUILD_DIGEST, json_string(j->digest));
 	query_add_json(&q, "labels", labels);
-	if (b->no_cache)
+	if (b->no_cache || build_manifest_relinked(b->manifest, &j->ctx))
 		query_add(&q, "nocache", "1");
 	if (b->pull)
 		query_add(&q, "pull", "1");

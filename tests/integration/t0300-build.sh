@@ -95,6 +95,15 @@ check_eq "the new arg is in the image" "$(docker run --rm "$IMG" cat /greeting)"
 expect "up to date after the rebuild" berth -p "$P" build --dry-run
 check_contains "dry run says up to date" "$OUT" "up to date"
 
+# Only a link's target changes: the engine's COPY cache does not see it,
+# so berth builds without the cache and the image holds the new target.
+ln -sfn "$T/outside/other.txt" app/link-out
+expect "dry run after relinking" berth -p "$P" build --dry-run
+check_contains "the link is named" "$OUT" "context changed: link-out"
+expect "rebuild after relinking" berth -p "$P" build
+check_eq "the image has the new target" \
+	"$(docker run --rm "$IMG" readlink /app/link-out)" "$T/outside/other.txt"
+
 printf 'changed\n' >app/src/new.c
 printf 'FROM %s\nCOPY . /app\nRUN echo two\n' "$TEST_IMAGE" >app/Dockerfile
 expect "dry run after several changes" berth -p "$P" build --dry-run

@@ -410,6 +410,69 @@ test_manifest_diff(void)
 	json_decref(args2);
 }
 
+/*
+ * A link whose target changed since the last build is told apart (the
+ * engine's cache would not see it); a changed file or a new link is not.
+ */
+static void
+test_manifest_relinked(void)
+{
+	char *dir = xasprintf("%s/relink", tmp);
+	char *lnk = xasprintf("%s/lnk", dir), *file = xasprintf("%s/f", dir);
+	char *man = xasprintf("%s.manifest", dir);
+	char *lnk2 = xasprintf("%s/lnk2", dir);
+	struct build_params bp = { 0 };
+	struct build_context c;
+	char d0[65];
+	FILE *f;
+
+	REQUIRE(mkdir(dir, 0755) == 0);
+	REQUIRE(symlink("/target/one", lnk) == 0);
+	{
+		char *df = xasprintf("%s/Dockerfile", dir);
+		REQUIRE((f = fopen(df, "w")) != NULL);
+		fputs("FROM scratch\n", f);
+		fclose(f);
+		free(df);
+	}
+	REQUIRE((f = fopen(file, "w")) != NULL);
+	fputs("v1\n", f);
+	fclose(f);
+	REQUIRE(build_context_scan(&c, dir, NULL, NULL) == 0);
+	REQUIRE(build_digest_files(&c, NULL) == 0);
+	CHECK(!build_manifest_relinked(man, &c)); /* no manifest yet */
+	build_digest(&c, &bp, d0);
+	build_manifest_save(man, d0, &c, &bp);
+	CHECK(!build_manifest_relinked(man, &c));
+	build_context_release(&c);
+
+	/* A changed file and a new link: the cache sees both. */
+	REQUIRE((f = fopen(file, "w")) != NULL);
+	fputs("v2\n", f);
+	fclose(f);
+	REQUIRE(symlink("/target/new", lnk2) == 0);
+	REQUIRE(build_context_scan(&c, dir, NULL, NULL) == 0);
+	REQUIRE(build_digest_files(&c, NULL) == 0);
+	CHECK(!build_manifest_relinked(man, &c));
+	build_context_release(&c);
+
+	/* The same link, another target: the cache would not see it. */
+	unlink(lnk);
+	REQUIRE(symlink("/target/two", lnk) == 0);
+	REQUIRE(build_context_scan(&c, dir, NULL, NULL) == 0);
+	REQUIRE(build_digest_files(&c, NULL) == 0);
+	CHECK(build_manifest_relinked(man, &c));
+	build_context_release(&c);
+
+	unlink(man);
+	fixture_rm_rf(dir);
+	free(dir);
+	free(lnk);
+	free(lnk2);
+	free(file);
+	free(man);
+}
+
 /* Thousands of files stream in bounded pieces and list back complete. */
 static void
 test_many_files(void)
@@ -444,6 +507,7 @@ main(void)
 	TEST_RUN(test_errors);
 	TEST_RUN(test_digest);
 	TEST_RUN(test_manifest_diff);
+	TEST_RUN(test_manifest_relinked);
 	TEST_RUN(test_many_files);
 	fixture_rm_rf(tmp);
 	return test_report();
