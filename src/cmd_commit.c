@@ -106,18 +106,6 @@ parse_bool(const char *s, bool *out)
 	return -1;
 }
 
-static void
-query_add(struct buf *q, const char *key, const char *value)
-{
-	char *esc;
-
-	if (value == NULL)
-		return;
-	esc = engine_escape(value);
-	buf_addf(q, "&%s=%s", key, esc);
-	free(esc);
-}
-
 /* POST /commit; the new image's id (caller frees), or NULL (reported). */
 static char *
 commit_post(struct engine *e, const char *cid, const struct commit_opts *o)
@@ -127,12 +115,12 @@ commit_post(struct engine *e, const char *cid, const struct commit_opts *o)
 	char *id = NULL;
 
 	buf_addf(&q, "/commit?container=%s&pause=%d", cid, o->pause ? 1 : 0);
-	query_add(&q, "repo", o->repo);
-	query_add(&q, "tag", o->tag);
-	query_add(&q, "comment", o->message);
-	query_add(&q, "author", o->author);
+	engine_query_add(&q, "repo", o->repo);
+	engine_query_add(&q, "tag", o->tag);
+	engine_query_add(&q, "comment", o->message);
+	engine_query_add(&q, "author", o->author);
 	for (size_t i = 0; i < o->changes.n; i++)
-		query_add(&q, "changes", o->changes.v[i]);
+		engine_query_add(&q, "changes", o->changes.v[i]);
 	/* No config of our own: the engine keeps the container's. */
 	if (engine_call(e, "POST", q.ptr, cfg, &resp) == 0) {
 		const char *s = json_string_value(json_object_get(resp, "Id"));

@@ -220,13 +220,9 @@ get_read(void *arg, const void **buf)
 	struct buf tmp;
 
 	buf_reset(&g->given);
-	while (g->fill.len == 0 && !g->done) {
-		if (g->paused) {
-			g->paused = false;
-			engine_req_resume(g->req);
-		}
+	/* Never paused here: a pause needs a full fill, resumed below. */
+	while (g->fill.len == 0 && !g->done)
 		ev_run(engine_loop(g->e), EVRUN_ONCE);
-	}
 	if (g->fill.len == 0)
 		return get_result(g) < 0 ? -1 : 0;
 	tmp = g->given;
@@ -290,9 +286,12 @@ local_dst_info(const char *dst, struct cp_info *info, char **owned)
 		ssize_t n = readlink(path, target, sizeof(target) - 1);
 		char *next;
 
-		if (i > 10 || n < 0) {
+		if (n < 0 || i > 10) {
+			int err = errno;
 			free(path);
-			return error("too many symlinks in %s", dst);
+			return n < 0 ? error("cannot read the link %s: %s", dst,
+					     strerror(err)) :
+				       error("too many symlinks in %s", dst);
 		}
 		target[n] = '\0';
 		next = cp_link_path(path, target);

@@ -45,7 +45,6 @@ const struct cmd_entry cmd_export_entry = {
 struct export_state {
 	int fd;
 	bool done, write_failed;
-	struct buf err; /* the body of an error answer */
 };
 
 static int
@@ -53,10 +52,8 @@ export_data(struct engine_req *req, const char *data, size_t len, void *arg)
 {
 	struct export_state *s = arg;
 
-	if (engine_req_status(req) >= 300) {
-		buf_add(&s->err, data, len);
-		return 0;
-	}
+	/* Only a 2xx answer streams here: the engine client keeps an error
+	   answer's body for engine_req_report. */
 	while (len && !s->write_failed) {
 		ssize_t w = write(s->fd, data, len);
 		if (w < 0 && errno == EINTR)
@@ -79,33 +76,18 @@ export_done(struct engine_req *req, void *arg)
 	((struct export_state *)arg)->done = true;
 }
 
-/* The stream's outcome: 0, or -1 after reporting. */
+/* The stream's outcome: 0, or -1 after reporting (the engine's words). */
 static int
 export_result(struct engine_req *req, struct export_state *s)
 {
-	long status = engine_req_status(req);
-	json_t *msg;
-
-	if (s->write_failed)
-		return -1;
-	if (engine_req_transport_error(req))
-		return engine_req_report(req);
-	if (status < 300)
-		return 0;
-	msg = json_loads(s->err.ptr ? s->err.ptr : "", 0, NULL);
-	if (json_string_value(json_object_get(msg, "message")))
-		error("%s", json_string_value(json_object_get(msg, "message")));
-	else
-		error("the engine answered %ld", status);
-	json_decref(msg);
-	return -1;
+	return s->write_failed ? -1 : engine_req_report(req);
 }
 
 /* Stream the container's archive into fd. 0, or -1 after reporting. */
 static int
 export_stream(struct engine *e, const char *id, int fd)
 {
-	struct export_state s = { .fd = fd, .err = BUF_INIT };
+	struct export_state s = { .fd = fd };
 	char *path = xasprintf("/containers/%s/export", id);
 	struct engine_req_opts o = {
 		.path = path,
@@ -123,7 +105,6 @@ export_stream(struct engine *e, const char *id, int fd)
 	ret = export_result(req, &s);
 	engine_req_free(req);
 done:
-	buf_release(&s.err);
 	free(path);
 	return ret;
 }

@@ -54,6 +54,7 @@ struct engine_req {
 	char *path_stat; /* X-Docker-Container-Path-Stat, or NULL */
 	long status;
 	bool done;
+	bool timed_out; /* curl gave up after o.timeout_ms */
 	bool paused;
 	bool deferred; /* waiting in e->deferred to be added */
 	struct engine_req *defer_next;
@@ -140,6 +141,7 @@ finish(struct engine_req *req, CURLcode rc)
 	struct engine *e = req->e;
 
 	curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &req->status);
+	req->timed_out = rc == CURLE_OPERATION_TIMEDOUT;
 	if (rc != CURLE_OK) {
 		long os_errno = 0;
 		const char *why = req->errbuf[0] ? req->errbuf :
@@ -632,6 +634,47 @@ engine_req_report(const struct engine_req *req)
 		     engine_req_message(req));
 }
 
+/* How long a removal by another client is waited for. */
+#define REMOVAL_WAIT_MS 60000
+
+bool
+engine_req_removal_elsewhere(const struct engine_req *req)
+{
+	const char *msg = engine_req_message(req);
+
+	return req->status == 409 && msg && strstr(msg, "already in progress");
+}
+
+struct engine_req *
+engine_wait_removed(struct engine *e, const char *id, engine_done_fn done,
+		    void *arg)
+{
+	char *path = xasprintf("/containers/%s/wait?condition=removed", id);
+	struct engine_req *req =
+		engine_start(e, &(struct engine_req_opts){
+					.method = "POST",
+					.path = path,
+					.on_done = done,
+					.arg = arg,
+					.timeout_ms = REMOVAL_WAIT_MS,
+				});
+
+	free(path);
+	return req;
+}
+
+const char *
+engine_removal_wait_error(const struct engine_req *req)
+{
+	if (req->timed_out)
+		return "another client's removal of it did not end in 60 s";
+	if (req->transport_error)
+		return req->transport_error;
+	if ((req->status >= 200 && req->status < 300) || req->status == 404)
+		return NULL;
+	return engine_req_message(req);
+}
+
 static void
 sync_done(struct engine_req *req, void *arg)
 {
@@ -739,22 +782,16 @@ version_cmp(const char *a, const char *b)
 }
 
 const char *
-engine_plain_tcp_address(const struct engine *e)
+engine_tcp_address(const struct engine *e, bool *tls, bool *verify,
+		   const char **cert_dir)
 {
-	if (e->socket_path || e->tls || strncmp(e->base_url, "http://", 7) != 0)
+	if (e->socket_path)
 		return NULL;
-	return e->base_url + 7;
-}
-
-const char *
-engine_tls_address(const struct engine *e, bool *verify, const char **cert_dir)
-{
-	if (e->socket_path || !e->tls ||
-	    strncmp(e->base_url, "https://", 8) != 0)
-		return NULL;
+	*tls = e->tls;
 	*verify = e->tls_verify;
 	*cert_dir = e->cert_dir;
-	return e->base_url + 8;
+	/* base_url is "http://host:port", or "https://..." with TLS. */
+	return strstr(e->base_url, "://") + 3;
 }
 
 int
@@ -777,6 +814,19 @@ engine_negotiate(struct engine *e)
 	e->negotiated = true;
 	engine_req_free(req);
 	return 0;
+}
+
+void
+engine_query_add(struct buf *q, const char *key, const char *value)
+{
+	char *esc;
+
+	if (value == NULL)
+		return;
+	esc = engine_escape(value);
+	buf_addf(q, "%c%s=%s", q->ptr && strchr(q->ptr, '?') ? '&' : '?', key,
+		 esc);
+	free(esc);
 }
 
 char *

@@ -61,15 +61,14 @@ void engine_free(struct engine *e);
 struct ev_loop *engine_loop(struct engine *e);
 /* The host as the user would write it: unix:///var/run/docker.sock */
 const char *engine_host(const struct engine *e);
-/* "host:port" of a tcp engine spoken to without TLS, else NULL. */
-const char *engine_plain_tcp_address(const struct engine *e);
 /*
- * "host:port" of a tcp engine spoken to with TLS, else NULL; *verify
- * (DOCKER_TLS_VERIFY) and *cert_dir (DOCKER_CERT_PATH, else ~/.docker:
- * ca.pem, cert.pem, key.pem) as libcurl's requests use them.
+ * "host:port" of a tcp engine, else NULL (a unix socket); *tls says
+ * whether it is spoken to with TLS, and then *verify (DOCKER_TLS_VERIFY)
+ * and *cert_dir (DOCKER_CERT_PATH, else ~/.docker: ca.pem, cert.pem,
+ * key.pem) as libcurl's requests use them.
  */
-const char *
-engine_tls_address(const struct engine *e, bool *verify, const char **cert_dir);
+const char *engine_tcp_address(const struct engine *e, bool *tls, bool *verify,
+			       const char **cert_dir);
 /* The API version in use ("1.41"), after engine_negotiate. */
 const char *engine_api_version(const struct engine *e);
 
@@ -92,6 +91,20 @@ struct engine_req *
 engine_start_json(struct engine *e, const char *method, const char *path,
 		  const json_t *body, engine_done_fn done, void *arg);
 void engine_cancel(struct engine_req *req);
+
+/*
+ * A container's DELETE answered 409 "removal ... already in progress":
+ * another client (docker rm, a second down) removes it this very moment,
+ * the end that was asked for. engine_wait_removed waits for that removal
+ * (POST /containers/{id}/wait?condition=removed, 60 s at most: a removal
+ * that fails elsewhere never says "removed"); engine_removal_wait_error
+ * reads its answer: NULL when the container is gone, else why not (the
+ * engine's or the connection's words; the string lives with req).
+ */
+bool engine_req_removal_elsewhere(const struct engine_req *req);
+struct engine_req *engine_wait_removed(struct engine *e, const char *id,
+				       engine_done_fn done, void *arg);
+const char *engine_removal_wait_error(const struct engine_req *req);
 void engine_req_free(struct engine_req *req);
 void engine_req_resume(struct engine_req *req);
 
@@ -133,5 +146,9 @@ void engine_wait(struct engine *e, const bool *flag);
 
 /* Percent-encode s for a query string; caller frees. */
 char *engine_escape(const char *s);
+/* Append "?key=value" (or "&..." once q has a '?') to the path in q,
+   value escaped; a NULL value adds nothing. */
+struct buf;
+void engine_query_add(struct buf *q, const char *key, const char *value);
 
 #endif

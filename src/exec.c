@@ -80,6 +80,14 @@ exec_job_progress(struct job *j, const char *text, enum progress_state st)
 }
 
 void
+exec_job_interrupted(struct job *j)
+{
+	progress_error(j->x->o->progress, exec_kind_of(j->a), j->a->target,
+		       "interrupted");
+	exec_job_finish(j, ACTION_SKIPPED);
+}
+
+void
 exec_job_finish(struct job *j, enum action_status st)
 {
 	struct exec *x = j->x;
@@ -506,7 +514,7 @@ struct job_hook {
 static void stop_now(struct job *j, step_fn next);
 
 static void
-job_hooks_done(const char *err, const char *tail, void *arg)
+job_hooks_done(const char *err, const char *report, void *arg)
 {
 	struct job_hook *h = arg;
 	struct job *j = h->j;
@@ -515,12 +523,10 @@ job_hooks_done(const char *err, const char *tail, void *arg)
 
 	free(h);
 	j->hooks = NULL;
-	if (j->hooks_cancelled) {
-		/* Cancelled by Ctrl-C (hooks_cancel): not the hook's fault. */
-		j->hooks_cancelled = false;
-		progress_error(j->x->o->progress, exec_kind_of(j->a),
-			       j->a->target, "interrupted");
-		exec_job_finish(j, ACTION_SKIPPED);
+	if (j->x->interrupted) {
+		/* Cancelled by Ctrl-C (on_signal cancels every running hook,
+		   and none starts after it): not the hook's fault. */
+		exec_job_interrupted(j);
 		return;
 	}
 	if (err) {
@@ -528,7 +534,7 @@ job_hooks_done(const char *err, const char *tail, void *arg)
 		   carries them in its error. */
 		progress_error(j->x->o->progress, exec_kind_of(j->a),
 			       j->a->target, err);
-		error("%s%s%s", err, *tail ? "\n" : "", tail);
+		error("%s", report);
 		exec_job_finish(j, ACTION_FAILED);
 		return;
 	}
@@ -555,9 +561,7 @@ job_hooks(struct job *j, const char *kind, const char *id, job_then_fn then,
 		return false;
 	if (j->x->interrupted) {
 		/* After Ctrl-C no new hook starts: it could last forever. */
-		progress_error(j->x->o->progress, exec_kind_of(j->a),
-			       j->a->target, "interrupted");
-		exec_job_finish(j, ACTION_SKIPPED);
+		exec_job_interrupted(j);
 		return true;
 	}
 	h = xmalloc(sizeof(*h));
@@ -572,7 +576,6 @@ job_hooks(struct job *j, const char *kind, const char *id, job_then_fn then,
 			.container = j->a->target,
 			.service = s->name,
 			.project = j->x->p->name,
-			.gone_ok = strcmp(kind, HOOKS_PRE_STOP) == 0,
 			.sink = j->x->o->hooks ? j->x->o->hooks->hook_output :
 						 NULL,
 			.done = job_hooks_done,
@@ -918,19 +921,15 @@ run_stop(struct job *j)
 	stop_observed(j, stopped);
 }
 
-/* Another removal ended (200), or was over already (404). */
+/* Another client's removal of the container is over (or never ended). */
 static void
 removed_elsewhere(struct job *j, struct engine_req *req)
 {
-	if (engine_req_transport_error(req)) {
-		exec_job_fail(j,
-			      "cannot remove container \"%s\": another "
-			      "client's removal of it did not end in 60 s",
-			      j->a->target);
-		return;
-	}
-	if (!exec_req_ok(req, 404)) {
-		exec_job_fail_req(j, "wait for the removal of", req);
+	const char *why = engine_removal_wait_error(req);
+
+	if (why) {
+		exec_job_fail(j, "cannot remove container \"%s\": %s",
+			      j->a->target, why);
 		return;
 	}
 	exec_job_done(j, "Removed");
@@ -939,28 +938,12 @@ removed_elsewhere(struct job *j, struct engine_req *req)
 static void
 removed(struct job *j, struct engine_req *req)
 {
-	const char *msg = engine_req_message(req);
-
-	if (engine_req_status(req) == 409 && j->a->obs && msg &&
-	    strstr(msg, "already in progress")) {
-		/*
-		 * Someone else removes it this very moment (docker rm, a
-		 * second down; seen once under load with Engine 20.10):
-		 * the end we want, so wait for it rather than fail. Bounded:
-		 * a removal that fails elsewhere never says "removed".
-		 */
-		char *path = xasprintf("/containers/%s/wait?condition=removed",
-				       j->a->obs->id);
-		struct engine_req_opts o = {
-			.method = "POST",
-			.path = path,
-			.on_done = on_step_done,
-			.arg = j,
-			.timeout_ms = 60000,
-		};
+	/* Someone else removes the container this very moment: the end we
+	   want, so wait for it rather than fail (engine.h). */
+	if (j->a->obs && engine_req_removal_elsewhere(req)) {
 		j->next = removed_elsewhere;
-		j->req = engine_start(j->x->e, &o);
-		free(path);
+		j->req = engine_wait_removed(j->x->e, j->a->obs->id,
+					     on_step_done, j);
 		return;
 	}
 	if (!exec_req_ok(req, 404)) {
@@ -1175,16 +1158,12 @@ on_signal(int signo, unsigned count, void *arg)
 	/* Waits and hooks may last forever: give them up now. */
 	for (size_t i = 0; i < x->plan->n; i++) {
 		struct job *j = &x->jobs[i];
-		if (j->hooks) {
-			j->hooks_cancelled = true;
+		if (j->hooks)
 			hooks_cancel(j->hooks);
-		}
 		if (j->state == J_WAITING) {
 			j->state = J_RUNNING;
 			x->active++;
-			progress_error(x->o->progress, exec_kind_of(j->a),
-				       j->a->target, "interrupted");
-			exec_job_finish(j, ACTION_SKIPPED);
+			exec_job_interrupted(j);
 		}
 	}
 	exec_pump(x);

@@ -41,7 +41,6 @@ struct job {
 	bool kicked; /* an event came: check again from the loop */
 	char *last;  /* waits: what the last check saw */
 	struct hooks_state *hooks; /* lifecycle hooks running, or NULL */
-	bool hooks_cancelled;	   /* ... and Ctrl-C gave up on them */
 };
 
 struct exec {
@@ -68,6 +67,8 @@ const struct service *exec_job_service(const struct job *j);
 const char *exec_kind_of(const struct action *a);
 void exec_job_progress(struct job *j, const char *text, enum progress_state st);
 void exec_job_finish(struct job *j, enum action_status st);
+/* Given up on after Ctrl-C: shown "interrupted", skipped. */
+void exec_job_interrupted(struct job *j);
 void exec_job_done(struct job *j, const char *text);
 /* Fail with a message (printf-style), reported and shown. */
 void exec_job_fail(struct job *j, const char *fmt, ...)

@@ -175,9 +175,7 @@ wait_settle(struct job *j)
 	if (j->x->interrupted) {
 		/* Ctrl-C came while this check was in flight: give up now,
 		   as on_signal does for the waits that were asleep. */
-		progress_error(j->x->o->progress, exec_kind_of(j->a),
-			       j->a->target, "interrupted");
-		exec_job_finish(j, ACTION_SKIPPED);
+		exec_job_interrupted(j);
 		return;
 	}
 	if (j->again) {

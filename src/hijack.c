@@ -256,18 +256,15 @@ done:
 static int
 connect_engine(struct engine *e, struct hijack *h)
 {
-	const char *host = engine_host(e), *address, *cert_dir;
-	bool verify;
+	const char *address, *cert_dir;
+	bool tls, verify;
 
-	if (strncmp(host, "unix://", 7) == 0)
-		return (h->fd = connect_unix(host + 7));
-	if ((address = engine_plain_tcp_address(e)) != NULL)
-		return (h->fd = connect_tcp(address));
-	address = engine_tls_address(e, &verify, &cert_dir);
+	address = engine_tcp_address(e, &tls, &verify, &cert_dir);
 	if (address == NULL)
-		return error("interactive sessions cannot reach \"%s\"", host);
-	if ((h->fd = connect_tcp(address)) < 0)
-		return -1;
+		return (h->fd = connect_unix(engine_host(e) +
+					     strlen("unix://")));
+	if ((h->fd = connect_tcp(address)) < 0 || !tls)
+		return h->fd;
 	h->ssl = tls_start(h->fd, address, verify, cert_dir);
 	return h->ssl ? 0 : -1;
 }

@@ -228,10 +228,15 @@ sink_close(struct hooks_state *st)
 static void
 finish(struct hooks_state *st, const char *err)
 {
+	char *report = err && st->tail && *st->tail ?
+			       xasprintf("%s\n%s", err, st->tail) :
+			       NULL;
+
 	sink_close(st);
 	if (st->ended)
 		*st->ended = true;
-	st->done(err, err && st->tail ? st->tail : "", st->arg);
+	st->done(err, report ? report : err, st->arg);
+	free(report);
 	state_free(st);
 }
 
@@ -448,7 +453,9 @@ hooks_run(struct engine *e, const json_t *hooks, const struct hooks_opts *o)
 	    name[plen + 1])
 		name += plen + 1;
 	st->prefix = xasprintf("%s ->", name);
-	st->gone_ok = o->gone_ok;
+	/* pre_stop: a container gone or no longer running (404, 409 at the
+	   exec create) is nothing to run hooks in, not a failure. */
+	st->gone_ok = strcmp(o->kind, HOOKS_PRE_STOP) == 0;
 	st->sink = o->sink;
 	st->done = o->done;
 	st->arg = o->arg;

@@ -40,11 +40,12 @@ struct hooks_sink {
 /*
  * A list ran: err is NULL when every hook exited 0, else one line
  * naming the service, the container and the exit code (or the engine's
- * message); tail is then the hook's last output lines, each prefixed
- * "NAME -> | ", newline-separated, or "" when there was none or a sink
- * showed it already (both borrowed for the call).
+ * message), for a progress line; report is then err followed by the
+ * hook's last output lines, each "NAME -> | line" on a line of its own
+ * (err alone when there was no output or a sink showed it already), for
+ * the error message. Both borrowed for the call.
  */
-typedef void (*hooks_done_fn)(const char *err, const char *tail, void *arg);
+typedef void (*hooks_done_fn)(const char *err, const char *report, void *arg);
 
 struct hooks_opts {
 	const char *kind;      /* HOOKS_POST_START or HOOKS_PRE_STOP */
@@ -53,9 +54,6 @@ struct hooks_opts {
 	const char *service;
 	const char *project; /* stripped from the name in output prefixes,
 				as compose shows "web-1 ->"; may be NULL */
-	/* pre_stop: a container gone or no longer running (404, 409 at
-	   the exec create) is nothing to run hooks in, not a failure */
-	bool gone_ok;
 	const struct hooks_sink *sink; /* NULL: output kept for errors only;
 					  must outlive the run */
 	hooks_done_fn done;

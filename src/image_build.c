@@ -609,20 +609,11 @@ on_done(struct engine_req *req, void *arg)
 }
 
 static void
-query_add(struct buf *q, const char *key, const char *value)
-{
-	char *esc = engine_escape(value);
-
-	buf_addf(q, "%c%s=%s", strchr(q->ptr, '?') ? '&' : '?', key, esc);
-	free(esc);
-}
-
-static void
 query_add_json(struct buf *q, const char *key, json_t *v)
 {
 	char *text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
 
-	query_add(q, key, text);
+	engine_query_add(q, key, text);
 	free(text);
 }
 
@@ -636,18 +627,18 @@ build_path(const struct project *p, struct build_job *j)
 	char num[32];
 
 	buf_adds(&q, "/build");
-	query_add(&q, "t", b->ref);
+	engine_query_add(&q, "t", b->ref);
 	for (size_t i = 0; i < b->tags.n; i++)
-		query_add(&q, "t", b->tags.v[i]);
-	query_add(&q, "dockerfile", j->ctx.dockerfile);
-	query_add(&q, "rm", "1");
-	query_add(&q, "forcerm", "1");
+		engine_query_add(&q, "t", b->tags.v[i]);
+	engine_query_add(&q, "dockerfile", j->ctx.dockerfile);
+	engine_query_add(&q, "rm", "1");
+	engine_query_add(&q, "forcerm", "1");
 	if (json_object_size(b->args))
 		query_add_json(&q, "buildargs", b->args);
 	if (b->target && *b->target)
-		query_add(&q, "target", b->target);
+		engine_query_add(&q, "target", b->target);
 	if (b->platform && *b->platform)
-		query_add(&q, "platform", b->platform);
+		engine_query_add(&q, "platform", b->platform);
 	json_object_set_new(labels, LABEL_PROJECT, json_string(p->name));
 	json_object_set_new(labels, LABEL_SERVICE, json_string(b->service));
 	json_object_set_new(labels, LABEL_VERSION,
@@ -657,17 +648,17 @@ build_path(const struct project *p, struct build_job *j)
 	json_object_set_new(labels, LABEL_BUILD_DIGEST, json_string(j->digest));
 	query_add_json(&q, "labels", labels);
 	if (b->no_cache || build_manifest_relinked(b->manifest, &j->ctx))
-		query_add(&q, "nocache", "1");
+		engine_query_add(&q, "nocache", "1");
 	if (b->pull)
-		query_add(&q, "pull", "1");
+		engine_query_add(&q, "pull", "1");
 	if (b->network && *b->network)
-		query_add(&q, "networkmode", b->network);
+		engine_query_add(&q, "networkmode", b->network);
 	if (b->shm_size > 0) {
 		snprintf(num, sizeof(num), "%lld", b->shm_size);
-		query_add(&q, "shmsize", num);
+		engine_query_add(&q, "shmsize", num);
 	}
 	for (size_t i = 0; i < b->extra_hosts.n; i++)
-		query_add(&q, "extrahosts", b->extra_hosts.v[i]);
+		engine_query_add(&q, "extrahosts", b->extra_hosts.v[i]);
 	if (json_array_size(b->cache_from))
 		query_add_json(&q, "cachefrom", b->cache_from);
 	json_decref(labels);

@@ -421,22 +421,22 @@ lc_hooks(const struct lc_state *s, size_t i, const char *kind)
 }
 
 /* A hook failed: the container counts as failed, with the hook's last
-   output lines under the message. */
+   output lines under the message (report, hooks.h). */
 static void
 item_hook_failed(struct lc_state *s, size_t i, const char *err,
-		 const char *tail)
+		 const char *report)
 {
-	item_end(s, i, err, xasprintf("%s%s%s", err, *tail ? "\n" : "", tail));
+	item_end(s, i, err, xstrdup(report));
 }
 
 static void
-post_hooks_done(const char *err, const char *tail, void *arg)
+post_hooks_done(const char *err, const char *report, void *arg)
 {
 	struct lc_call *call = arg;
 	struct lc_state *s = call->s;
 
 	if (err)
-		item_hook_failed(s, call->i, err, tail);
+		item_hook_failed(s, call->i, err, report);
 	else
 		item_done(s, call->i, NULL, false);
 	free(call);
@@ -459,60 +459,35 @@ lc_hooks_run(struct lc_state *s, size_t i, const json_t *list, const char *kind,
 			  .container = c->name,
 			  .service = c->service,
 			  .project = s->t->name,
-			  .gone_ok = strcmp(kind, HOOKS_PRE_STOP) == 0,
 			  .done = done,
 			  .arg = call,
 		  });
 }
 
-/* Another removal ended (200), or was over already (404). */
+/* Another client's removal of the container is over (or never ended). */
 static void
 removal_waited(struct engine_req *req, void *arg)
 {
 	struct lc_call *call = arg;
 	struct lc_state *s = call->s;
-	long status = engine_req_status(req);
-	const char *terr = engine_req_transport_error(req);
 
-	if (terr)
-		item_done(s, call->i,
-			  "another client's removal of it did not end in 60 s",
-			  false);
-	else if ((status >= 200 && status < 300) || status == 404)
-		item_done(s, call->i, NULL, false);
-	else
-		item_done(s, call->i, engine_req_message(req), false);
+	item_done(s, call->i, engine_removal_wait_error(req), false);
 	engine_req_free(req);
 	free(call);
 	pump(s);
 }
 
-/*
- * A DELETE answered 409 "removal ... already in progress": someone else
- * (docker rm, a down) removes it this very moment, the end asked for.
- * Wait for that removal (bounded: one that fails never says "removed").
- */
+/* A DELETE that someone else's removal overtook: wait for that one. */
 static bool
 removal_elsewhere(struct lc_call *call, struct engine_req *req)
 {
 	struct lc_state *s = call->s;
-	const char *msg = engine_req_message(req);
-	char *path;
 
-	if (engine_req_status(req) != 409 ||
-	    strcmp(s->a->method, "DELETE") != 0 || msg == NULL ||
-	    strstr(msg, "already in progress") == NULL)
+	if (strcmp(s->a->method, "DELETE") != 0 ||
+	    !engine_req_removal_elsewhere(req))
 		return false;
-	path = xasprintf("/containers/%s/wait?condition=removed",
-			 s->cs[call->i]->id);
-	engine_start(s->t->engine, &(struct engine_req_opts){
-					   .method = "POST",
-					   .path = path,
-					   .on_done = removal_waited,
-					   .arg = call,
-					   .timeout_ms = 60000,
-				   });
-	free(path);
+	engine_wait_removed(s->t->engine, s->cs[call->i]->id, removal_waited,
+			    call);
 	return true;
 }
 
@@ -552,13 +527,13 @@ call_done(struct engine_req *req, void *arg)
 static void launch_call(struct lc_state *s, size_t i);
 
 static void
-pre_hooks_done(const char *err, const char *tail, void *arg)
+pre_hooks_done(const char *err, const char *report, void *arg)
 {
 	struct lc_call *call = arg;
 	struct lc_state *s = call->s;
 
 	if (err)
-		item_hook_failed(s, call->i, err, tail);
+		item_hook_failed(s, call->i, err, report);
 	else
 		launch_call(s, call->i);
 	free(call);

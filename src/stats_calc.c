@@ -123,12 +123,6 @@ stats_numbers_of(const json_t *sample, struct stats_numbers *out)
 }
 
 char *
-stats_bytes(double bytes)
-{
-	return format_binary_size(bytes);
-}
-
-char *
 stats_percent(double v)
 {
 	return xasprintf("%.2f%%", v);
@@ -187,8 +181,8 @@ stats_row(const char *container, const json_t *sample, bool invalid, bool trunc)
 				      take(stats_percent(n.mem_percent)));
 	json_object_set_new(o, "MemUsage",
 			    invalid ? json_string("-- / --") :
-				      pair(stats_bytes(n.mem),
-					   stats_bytes(n.mem_limit)));
+				      pair(format_binary_size(n.mem),
+					   format_binary_size(n.mem_limit)));
 	json_object_set_new(o, "Name", json_string(name));
 	json_object_set_new(o, "NetIO",
 			    invalid ? json_string("--") :

@@ -37,8 +37,6 @@ double stats_cpu_percent(const json_t *precpu, const json_t *cpu);
 double stats_mem_usage(const json_t *memory_stats);
 void stats_numbers_of(const json_t *sample, struct stats_numbers *out);
 
-/* go-units BytesSize: "%.4g" with binary units: "324KiB", "23.54GiB". */
-char *stats_bytes(double bytes);
 /* "12.34%" */
 char *stats_percent(double v);
 

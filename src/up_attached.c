@@ -571,17 +571,14 @@ struct hooked_stop {
 };
 
 static void
-on_pre_stop_done(const char *err, const char *tail, void *arg)
+on_pre_stop_done(const char *err, const char *report, void *arg)
 {
 	struct hooked_stop *h = arg;
 	struct ua *u = h->u;
 
 	/* Ctrl-C means stop: a failed hook is told, the stop goes on. */
-	if (err) {
-		error("%s", err);
-		if (tail && *tail)
-			fprintf(stderr, "%s\n", tail);
-	}
+	if (err)
+		error("%s", report);
 	if (!u->killing)
 		ua_call(u, "POST", h->path, h->id, on_stopped, &u->requests);
 	u->requests--;
@@ -648,7 +645,6 @@ ua_stop_one(struct ua *u, struct uctr *c, const char *path)
 		.container = c->name,
 		.service = c->service,
 		.project = u->p->name,
-		.gone_ok = true,
 		.sink = &u->hook_output,
 		.done = on_pre_stop_done,
 		.arg = h,

@@ -38,6 +38,22 @@ test_duration(void)
 	CHECK_FREE(format_duration(800 * 86400LL), "2 years");
 }
 
+/* go-units BytesSize, as docker stats prints memory: "%.4g" with binary
+   units. */
+static void
+test_binary_size(void)
+{
+	CHECK_FREE(format_binary_size(0), "0B");
+	CHECK_FREE(format_binary_size(1023), "1023B");
+	CHECK_FREE(format_binary_size(1024), "1KiB");
+	CHECK_FREE(format_binary_size(1536), "1.5KiB");
+	CHECK_FREE(format_binary_size(331776), "324KiB");
+	CHECK_FREE(format_binary_size(1572864), "1.5MiB");
+	CHECK_FREE(format_binary_size(25276502016.0), "23.54GiB");
+	/* 4 significant digits: 1023.99 KiB rounds up in %g */
+	CHECK_FREE(format_binary_size(1048575), "1024KiB");
+}
+
 static void
 test_size(void)
 {
@@ -171,6 +187,7 @@ int
 main(void)
 {
 	TEST_RUN(test_duration);
+	TEST_RUN(test_binary_size);
 	TEST_RUN(test_size);
 	TEST_RUN(test_ellipsis_quote);
 	TEST_RUN(test_ports);

@@ -94,17 +94,8 @@ field(const json_t *row, const char *key)
 }
 
 static void
-test_bytes(void)
+test_percent(void)
 {
-	CHECK_FREE(stats_bytes(0), "0B");
-	CHECK_FREE(stats_bytes(1023), "1023B");
-	CHECK_FREE(stats_bytes(1024), "1KiB");
-	CHECK_FREE(stats_bytes(1536), "1.5KiB");
-	CHECK_FREE(stats_bytes(331776), "324KiB");
-	CHECK_FREE(stats_bytes(1572864), "1.5MiB");
-	CHECK_FREE(stats_bytes(25276502016.0), "23.54GiB");
-	/* 4 significant digits: 1023.99 KiB rounds up in %g */
-	CHECK_FREE(stats_bytes(1048575), "1024KiB");
 	CHECK_FREE(stats_percent(91.4012914), "91.40%");
 	CHECK_FREE(stats_percent(0), "0.00%");
 	CHECK_FREE(stats_percent(0.005001), "0.01%");
@@ -291,7 +282,7 @@ test_fields(void)
 int
 main(void)
 {
-	TEST_RUN(test_bytes);
+	TEST_RUN(test_percent);
 	TEST_RUN(test_cgroup_v1);
 	TEST_RUN(test_cgroup_v2);
 	TEST_RUN(test_memory);
